@@ -50,7 +50,7 @@ def expand(document: dict[str, Any], *, loader: DocumentLoader = DEFAULT_LOADER)
     dropped: list[str] = []
     processor = pyld_jsonld.JsonLdProcessor(on_property_dropped=lambda prop: dropped.append(str(prop)))
     try:
-        expanded = processor.expand(document, {"documentLoader": loader, "base": ""})
+        expanded = processor.expand(document, {"documentLoader": loader, "base": None})
     except Exception as exc:  # pyld raises JsonLdError and, on malformed input, plain TypeErrors
         cause = _root_cause(exc)
         if cause is not None:
@@ -100,7 +100,7 @@ def _walk(node: Any) -> Iterator[str]:
 def to_dataset(expanded: list[Any], *, loader: DocumentLoader = DEFAULT_LOADER) -> dict[str, list[Any]]:
     """RDF dataset (pyld's dict form) of an already expanded document."""
     try:
-        return pyld_jsonld.to_rdf(expanded, {"documentLoader": loader, "base": ""})
+        return pyld_jsonld.to_rdf(expanded, {"documentLoader": loader, "base": None})
     except Exception as exc:
         raise CanonicalizationError(f"cannot convert to RDF: {_describe(exc)}") from None
 

@@ -32,6 +32,7 @@ class Address:
     locality: str | None = None
     street_address: str | None = None
     postal_code: str | None = None
+    post_office_box_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class Achievement:
     # Extra JSON-LD properties (already in JSON form) whose terms an extra context defines,
     # e.g. the platform's EU micro-credential elements. Safe mode rejects undefined ones.
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    other_identifiers: tuple[IdentifierEntry, ...] = ()  # e.g. a national course code
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """RDF Dataset Canonicalization (W3C RDFC-1.0) over a pyld-style dataset.
 
 Why our own: pyld's URDNA2015 serialises literals with its own N-Quads escaping, which differs from
-RDFC-1.0's canonical N-Quads for control characters (U+0008 comes out raw instead of ``\\u0008``).
+RDFC-1.0's canonical N-Quads for control characters (U+0008 comes out raw instead of ``\\b``).
 Because blank-node hashes are computed over serialised quads, the difference changes signatures,
 not just whitespace, so it has to be right inside the algorithm, not patched on the output.
+Escaping and line order are checked byte for byte against digitalbazaar's rdf-canonize
+(tests/ob3/test_interop.py).
 
 Input: ``{"@default": [triple, ...], "<graph iri or _:b>": [...]}`` where each triple is
 ``{"subject": term, "predicate": term, "object": term}`` and a term is
@@ -29,10 +31,30 @@ RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 MAX_N_DEGREE_CALLS = 2000
 MAX_PERMUTATION_SIZE = 8
 
-# Canonical N-Quads string escaping (RDFC-1.0 → RDF 1.2 N-Quads canonical form):
-# ECHAR for " \ LF CR; UCHAR (\\uXXXX, upper-case hex) for the other C0 controls except TAB, and DEL.
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r"}
-_NEEDS_ESCAPE = re.compile('["\\\\\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+# RDFC-1.0 canonical N-Quads string escaping, as rdf-canonize 5 (the reference we interoperate with) does it:
+# ECHAR for BS, TAB, LF, FF, CR, " and \; UCHAR (\\uXXXX, upper-case hex) for the other C0 controls
+# and DEL. Everything else, U+FFFE/U+FFFF included, is written raw (rdf-canonize does not escape them).
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f]')
+
+# Line order. RDFC-1.0 says "code point order"; rdf-canonize (JavaScript's default sort) and Java
+# implementations sort by UTF-16 code unit, which differs only when a line has an astral character
+# (a surrogate pair, 0xD800–0xDFFF) where another has U+E000–U+FFFF. Signatures must verify in
+# those stacks, so we sort as they do.
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _utf16_key(line: str) -> bytes:
+    return line.encode("utf-16-be", "surrogatepass")
+
+
+def sort_nquads(lines: list[str]) -> list[str]:
+    """`lines` sorted as rdf-canonize sorts them (UTF-16 code units), in place and returned."""
+    if _ASTRAL.search("".join(lines)):
+        lines.sort(key=_utf16_key)
+    else:
+        lines.sort()
+    return lines
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -142,7 +164,7 @@ class _Canonicalizer:
             lines.append(serialize_quad(tuple(  # type: ignore[arg-type]
                 ("B", "_:a" if t[1] == reference else "_:z", "", "") if t[0] == "B" else t for t in quad
             )))
-        lines.sort()
+        sort_nquads(lines)
         result = self.first_degree[reference] = _sha256("".join(lines))
         return result
 
@@ -240,7 +262,7 @@ class _Canonicalizer:
             lines.append(serialize_quad(tuple(  # type: ignore[arg-type]
                 ("B", self.canonical.issued[t[1]], "", "") if t[0] == "B" else t for t in quad
             )))
-        lines.sort()
+        sort_nquads(lines)
         # Identical quads (possible in JSON-LD) appear once in a dataset.
         return [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]
 

@@ -25,6 +25,8 @@ from ob3.multibase import multibase_decode, multibase_encode
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
 LEGACY_CRYPTOSUITE = "eddsa-2022"  # same algorithm under its pre-REC name; accepted with a warning
+# VC 1.1-era OB 3.0 credentials: the same hashing and signature, without `cryptosuite`.
+LEGACY_PROOF_TYPE = "Ed25519Signature2020"
 PROOF_PURPOSE = "assertionMethod"
 
 # xsd:dateTime as Data Integrity requires for `created`/`expires` (timezone optional in XSD).
@@ -105,9 +107,9 @@ def check_proof_shape(proof: Any) -> ProofCheck:
     """Everything about a proof that can be judged without keys or canonicalisation."""
     if not isinstance(proof, dict):
         return ProofCheck(False, "proof is not an object")
-    if proof.get("type") != PROOF_TYPE:
+    if proof.get("type") not in (PROOF_TYPE, LEGACY_PROOF_TYPE):
         return ProofCheck(False, f"unsupported proof type {proof.get('type')!r} (expected {PROOF_TYPE})")
-    if proof.get("cryptosuite") not in (CRYPTOSUITE, LEGACY_CRYPTOSUITE):
+    if proof["type"] == PROOF_TYPE and proof.get("cryptosuite") not in (CRYPTOSUITE, LEGACY_CRYPTOSUITE):
         return ProofCheck(False, f"unsupported cryptosuite {proof.get('cryptosuite')!r} (expected {CRYPTOSUITE})")
     if proof.get("proofPurpose") != PROOF_PURPOSE:
         return ProofCheck(False, f"proofPurpose must be {PROOF_PURPOSE!r}, not {proof.get('proofPurpose')!r}")
@@ -150,6 +152,8 @@ def verify_proof(
     if not public_key.verify(signature, data, algorithm="EdDSA"):
         return ProofCheck(False, "signature does not match: the credential was changed after signing, "
                                  "or it was signed with another key")
+    if proof["type"] == LEGACY_PROOF_TYPE:
+        return ProofCheck(True, f"signature valid (legacy {LEGACY_PROOF_TYPE} proof)", warning=True)
     if proof["cryptosuite"] == LEGACY_CRYPTOSUITE:
         return ProofCheck(True, f"signature valid (legacy cryptosuite {LEGACY_CRYPTOSUITE})", warning=True)
     return ProofCheck(True, "signature valid (eddsa-rdfc-2022)")

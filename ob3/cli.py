@@ -1,0 +1,165 @@
+"""`python -m ob3` — sign, verify, bake and unbake Open Badges 3.0 credentials from the shell.
+
+    python -m ob3 sign CREDENTIAL.json --key PRIVATE.jwk [--format ldp|jwt] [--verification-method URL]
+    python -m ob3 verify FILE [--did-doc FILE]... [--jwk FILE]
+    python -m ob3 bake IMAGE CREDENTIAL -o OUT
+    python -m ob3 unbake FILE
+
+`verify` prints a JSON verdict and exits 0 when valid, 1 when invalid, 2 when the input is unusable.
+Other tools depend on this shape: keep it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ob3.baking import bake, unbake
+from ob3.errors import Ob3Error
+from ob3.keys import ED25519, LocalSigner
+from ob3.proofs.data_integrity import sign_credential
+from ob3.proofs.vc_jwt import sign_jwt
+from ob3.resolve import KeyResolver
+from ob3.verify import verify
+
+EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Input the command cannot use (missing file, not JSON, wrong key kind)."""
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _read_json(path: str) -> Any:
+    try:
+        return json.loads(_read_bytes(path).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path} is not JSON: {exc}") from None
+
+
+def _issuer_id(credential: dict[str, Any]) -> str | None:
+    issuer = credential.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer if isinstance(issuer, str) else None
+
+
+def default_verification_method(credential: dict[str, Any], signer: LocalSigner) -> str | None:
+    """`did:key:z…#z…` for a did:key issuer; `<issuer.id>#z6Mk…` for any other issuer with an Ed25519 key."""
+    issuer = _issuer_id(credential)
+    if not issuer or signer.public_key.kind != ED25519:
+        return None
+    multikey = signer.public_key.to_multikey()
+    if issuer.startswith("did:key:"):
+        return f"{issuer}#{issuer[len('did:key:'):]}"
+    return f"{issuer}#{multikey}"
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    credential = _read_json(args.credential)
+    if not isinstance(credential, dict):
+        raise UsageError("the credential must be a JSON object")
+    signer = LocalSigner.from_jwk(_read_json(args.key))
+    method = args.verification_method or default_verification_method(credential, signer)
+    if args.format == "jwt":
+        token = sign_jwt(credential, signer=signer, kid=method, embed_jwk=method is None)
+        print(token)
+        return EXIT_VALID
+    if signer.public_key.kind != ED25519:
+        raise UsageError("Data Integrity (eddsa-rdfc-2022) needs an Ed25519 (OKP) key; use --format jwt for RSA/EC")
+    if method is None:
+        raise UsageError("the credential has no issuer id; pass --verification-method")
+    signed = sign_credential(credential, signer=signer, verification_method=method,
+                             created=datetime.now(UTC).replace(microsecond=0))
+    print(json.dumps(signed, indent=2, ensure_ascii=False))
+    return EXIT_VALID
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    data = _read_bytes(args.file)
+    documents = {}
+    for path in args.did_doc or []:
+        document = _read_json(path)
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise UsageError(f"{path}: a DID or controller document needs an 'id'")
+        documents[document["id"]] = document
+    jwks = []
+    if args.jwk:
+        jwk = _read_json(args.jwk)
+        if not isinstance(jwk, dict):
+            raise UsageError(f"{args.jwk}: expected a JWK or a JWK Set")
+        jwks.append(jwk)
+    result = verify(data, resolver=KeyResolver(documents, jwks=jwks))
+    print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    format_check = result.check("format")
+    if format_check is None or not format_check.passed:
+        return EXIT_UNUSABLE
+    return EXIT_VALID if result.valid else EXIT_INVALID
+
+
+def cmd_bake(args: argparse.Namespace) -> int:
+    image = _read_bytes(args.image)
+    raw = _read_bytes(args.credential).decode("utf-8", errors="strict").strip()
+    credential: dict[str, Any] | str
+    if raw.startswith("{"):
+        try:
+            credential = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{args.credential} is not JSON: {exc}") from None
+    else:
+        credential = raw  # a compact JWS
+    Path(args.output).write_bytes(bake(image, credential))
+    return EXIT_VALID
+
+
+def cmd_unbake(args: argparse.Namespace) -> int:
+    credential = unbake(_read_bytes(args.file))
+    print(json.dumps(credential, indent=2, ensure_ascii=False) if isinstance(credential, dict) else credential)
+    return EXIT_VALID
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ob3", description="Open Badges 3.0 credentials")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sign = commands.add_parser("sign", help="sign a credential (Data Integrity or VC-JWT)")
+    sign.add_argument("credential", metavar="CREDENTIAL.json")
+    sign.add_argument("--key", required=True, metavar="PRIVATE.jwk", help="private JWK")
+    sign.add_argument("--format", choices=("ldp", "jwt"), default="ldp")
+    sign.add_argument("--verification-method", metavar="URL")
+    sign.set_defaults(handler=cmd_sign)
+
+    check = commands.add_parser("verify", help="verify a JSON, JWT, PNG or SVG credential")
+    check.add_argument("file", metavar="FILE")
+    check.add_argument("--did-doc", action="append", metavar="FILE", help="DID or controller document")
+    check.add_argument("--jwk", metavar="FILE", help="public JWK or JWK Set for a VC-JWT")
+    check.set_defaults(handler=cmd_verify)
+
+    bake_cmd = commands.add_parser("bake", help="bake a credential into a PNG or SVG")
+    bake_cmd.add_argument("image", metavar="IMAGE")
+    bake_cmd.add_argument("credential", metavar="CREDENTIAL")
+    bake_cmd.add_argument("-o", "--output", required=True, metavar="OUT")
+    bake_cmd.set_defaults(handler=cmd_bake)
+
+    unbake_cmd = commands.add_parser("unbake", help="print the credential baked into a PNG or SVG")
+    unbake_cmd.add_argument("file", metavar="FILE")
+    unbake_cmd.set_defaults(handler=cmd_unbake)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (UsageError, Ob3Error, UnicodeDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE

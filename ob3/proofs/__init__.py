@@ -1,0 +1,1 @@
+"""Proof formats: VC-JWT (`vc_jwt`) and Data Integrity proofs."""
