@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test test-ob3 lint contracts interop bench run clean
+.PHONY: install translations test test-ob3 lint contracts interop bench run demo messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,16 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) translations
+
+## Compile the translation catalogues (pure Python; the .mo files are not committed).
+translations: $(STAMP)
+	$(BIN)/python scripts/compile_messages.py
 
 ## The whole test suite on the embedded defaults (no external services needed).
-test: $(STAMP)
-	$(BIN)/pytest tests/ob3 -p no:django -q
+test: install
+	$(BIN)/pytest tests/ob3 -p no:django -q -m "not interop"
 	$(BIN)/pytest -q -m "not services and not interop and not browser" --ignore=tests/ob3
 
 ## The pure ob3 library only, without Django installed in the test process.
 test-ob3: $(STAMP)
-	$(BIN)/pytest tests/ob3 -p no:django -q
+	$(BIN)/pytest tests/ob3 -p no:django -q -m "not interop"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,6 +39,20 @@ interop: $(STAMP)
 bench: $(STAMP)
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python bench/bench_ob3.py
+
+## Web server + Celery worker on the embedded defaults (SQLite, SQLite broker, var/), with demo data.
+run: install
+	PORT=$${PORT:-8000} $(BIN)/python scripts/dev_run.py
+
+## Load (or top up) the demo issuer, micro-credentials and people.
+demo: $(STAMP)
+	MIKROMERIT_DEV=1 $(BIN)/python manage.py migrate --noinput
+	MIKROMERIT_DEV=1 $(BIN)/python manage.py demo_load
+
+## Collect new user-facing strings into the Swedish catalogue, then compile it.
+messages: $(STAMP)
+	MIKROMERIT_DEV=1 $(BIN)/python manage.py makemessages --locale sv --ignore .venv --ignore ob3 --no-obsolete
+	MIKROMERIT_DEV=1 $(BIN)/python manage.py compilemessages --ignore .venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache

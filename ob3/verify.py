@@ -187,6 +187,13 @@ def _verify_jwt(token: str, result: VerificationResult, resolver: KeyResolver, n
     return outcome.credential
 
 
+def _as_list(value: Any) -> list[Any]:
+    """JSON-LD lets a single value stand for a one-item array; read both."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def _issuer_id(credential: Mapping[str, Any]) -> str | None:
     issuer = credential.get("issuer")
     if isinstance(issuer, str):
@@ -230,8 +237,7 @@ def _verify_document(
     if not isinstance(credential, dict):
         add(Check("format", False, "the credential is not a JSON object"))
         return
-    contexts = credential.get("@context")
-    contexts = contexts if isinstance(contexts, list) else [contexts]
+    contexts = _as_list(credential.get("@context"))
     legacy = contexts[:1] == [VC_V1]
     add(_check_context(contexts))
     add(_check_type(credential))
@@ -241,8 +247,7 @@ def _verify_document(
     else:
         add(_check_schema(credential))
     add(_check_issuer(credential))
-    proofs = credential.get("proof")
-    proofs = [] if proofs is None else proofs if isinstance(proofs, list) else [proofs]
+    proofs = _as_list(credential.get("proof"))
     if not has_jwt_proof:
         _check_embedded_proofs(credential, proofs, result, resolver, loader, canonicalizer)
     result.checks.extend(_check_dates(credential, now, legacy))
@@ -260,8 +265,7 @@ def _check_context(contexts: list[Any]) -> Check:
 
 
 def _check_type(credential: Mapping[str, Any]) -> Check:
-    types = credential.get("type")
-    types = types if isinstance(types, list) else [types]
+    types = _as_list(credential.get("type"))
     if "VerifiableCredential" in types and OB_TYPES & set(types):
         return Check("type", True, "an EndorsementCredential" if "EndorsementCredential" in types
                  else "an OpenBadgeCredential")
@@ -302,8 +306,7 @@ def _check_issuer(credential: Mapping[str, Any]) -> Check:
     if not isinstance(issuer, Mapping):
         return Check("issuer", False, "issuer must be a Profile object with an id"
                      if issuer is None or isinstance(issuer, str) else "issuer is malformed")
-    types = issuer.get("type")
-    types = types if isinstance(types, list) else [types]
+    types = _as_list(issuer.get("type"))
     if "Profile" not in types:
         return Check("issuer", False, f"issuer type must include Profile (found {types!r})")
     if not isinstance(issuer.get("id"), str):
@@ -387,9 +390,8 @@ def _check_status(
     entries = credential.get("credentialStatus")
     if entries is None:
         return [Check("revocation", True, "the issuer publishes no revocation status for this credential")]
-    entries = entries if isinstance(entries, list) else [entries]
     checks: list[Check] = []
-    for entry in entries:
+    for entry in _as_list(entries):
         if not isinstance(entry, Mapping):
             checks.append(Check("revocation", False, "credentialStatus is malformed"))
             continue
@@ -447,9 +449,7 @@ def _status_list_problems(
     """A status list is itself a signed credential: its proof, key and dates must hold too."""
     listing = VerificationResult()
     listing.checks.append(_check_safe_mode(list_credential, loader))
-    proofs = list_credential.get("proof")
-    proofs = [] if proofs is None else proofs if isinstance(proofs, list) else [proofs]
-    _check_embedded_proofs(list_credential, proofs, listing, resolver, loader, None)
+    _check_embedded_proofs(list_credential, _as_list(list_credential.get("proof")), listing, resolver, loader, None)
     listing.checks.extend(_check_dates(list_credential, now, legacy=False))
     return [c.reason for c in listing.checks if not c.passed]
 

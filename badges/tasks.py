@@ -1,0 +1,27 @@
+"""Celery entry points for the credential pipeline. Each fetches nothing and decides only about retries."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from badges import services
+from badges.errors import TRANSIENT_ERRORS
+
+
+@shared_task(
+    name="badges.tasks.credential_sign_task",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=8,
+    retry_backoff=5,  # 5 s, 10 s, 20 s, … capped below
+    retry_backoff_max=600,
+    retry_jitter=True,
+)
+def credential_sign_task(credential_id: int) -> None:
+    services.credential_sign(credential_id=credential_id)
+
+
+@shared_task(name="badges.tasks.credential_sweep_stale_task", acks_late=True)
+def credential_sweep_stale_task() -> None:
+    services.credential_sweep_stale()

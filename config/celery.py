@@ -1,0 +1,24 @@
+"""The Celery app. Tasks live in each app's tasks.py; every periodic job is declared here."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("mikromerit")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        settings.CREDENTIAL_SWEEP_INTERVAL_MINUTES * 60,
+        sender.signature("badges.tasks.credential_sweep_stale_task"),
+        name="credential_sweep_stale",
+    )

@@ -1,0 +1,45 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from issuers.services import issuer_create
+
+
+class Command(BaseCommand):
+    help = "Create an issuer with its signing keys and print its public identifiers."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--slug", required=True, help="Short name used in the issuer's addresses.")
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--country", default="SE", help="ISO 3166-1 alpha-2 country code.")
+        parser.add_argument("--url", default="")
+        parser.add_argument("--email", default="")
+        parser.add_argument("--description", default="")
+        parser.add_argument("--official-identifier", default="", help="For example the organisation number.")
+        parser.add_argument("--street-address", default="")
+        parser.add_argument("--postal-code", default="")
+        parser.add_argument("--locality", default="")
+        parser.add_argument("--region", default="")
+        parser.add_argument("--jwt", action="store_true", help="Also sign credentials as VC-JWT (adds an RSA key).")
+
+    def handle(self, *args: object, **options: str) -> None:
+        try:
+            issuer = issuer_create(
+                slug=options["slug"],
+                name=options["name"],
+                country_code=options["country"],
+                url=options["url"],
+                email=options["email"],
+                description=options["description"],
+                official_identifier=options["official_identifier"],
+                street_address=options["street_address"],
+                postal_code=options["postal_code"],
+                locality=options["locality"],
+                region=options["region"],
+                jwt_enabled=bool(options["jwt"]),
+            )
+        except ValidationError as exc:
+            problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items())
+            raise CommandError(problems) from None
+        self.stdout.write(self.style.SUCCESS(f"Created issuer {issuer.name}"))
+        self.stdout.write(f"  id:  {issuer.public_id}")
+        self.stdout.write(f"  did: {issuer.did}")

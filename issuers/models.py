@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from issuers import identifiers
+
+country_code_validator = RegexValidator(
+    r"^[A-Z]{2}$", _("Use the two capital letters of ISO 3166-1 alpha-2, for example SE.")
+)
+
+
+class Issuer(models.Model):
+    """An organisation that issues credentials: an Open Badges 3.0 Profile."""
+
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    image = models.ImageField(_("logo"), upload_to="issuers/", blank=True)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    locality = models.CharField(_("locality"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country_code = models.CharField(
+        _("country code"), max_length=2, validators=[country_code_validator], default="SE"
+    )
+    official_identifier = models.CharField(
+        _("official identifier"),
+        max_length=60,
+        blank=True,
+        help_text=_("For example the organisation number."),
+    )
+    jwt_enabled = models.BooleanField(
+        _("also issue VC-JWT"),
+        default=False,
+        help_text=_("Sign each credential a second time as a JSON Web Token with an RSA key."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issuer")
+        verbose_name_plural = _("issuers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def public_id(self) -> str:
+        """The https id of the issuer's Profile, which is also its controller document."""
+        return identifiers.issuer_https_id(self.slug)
+
+    @property
+    def did(self) -> str:
+        return identifiers.issuer_did_web(self.slug)
+
+
+class IssuerMember(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        ASSESSOR = "assessor", _("assessor")
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="issuer_memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("issuer member")
+        verbose_name_plural = _("issuer members")
+        constraints = [models.UniqueConstraint(fields=["issuer", "user"], name="issuer_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.issuer}"
+
+
+class SigningKey(models.Model):
+    """One of an issuer's key pairs. The private half is only ever stored encrypted (see keystore.py)."""
+
+    class Kind(models.TextChoices):
+        ED25519 = "ed25519", "Ed25519"
+        RSA = "rsa", "RSA"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        RETIRED = "retired", _("retired")
+        COMPROMISED = "compromised", _("compromised")
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="signing_keys")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # RFC 7638 thumbprint: a stable, public name for the key in URLs and fragments.
+    thumbprint = models.CharField(_("thumbprint"), max_length=64, unique=True, editable=False)
+    public_key_multibase = models.CharField(_("public key (Multikey)"), max_length=120, blank=True, editable=False)
+    public_key_jwk = models.JSONField(_("public key (JWK)"), editable=False)
+    private_key_ciphertext = models.BinaryField(editable=False)
+    key_encryption_key_id = models.CharField(max_length=40, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    compromised_since = models.DateTimeField(_("compromised since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        ordering = ["issuer", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "kind"],
+                condition=models.Q(status="active"),
+                name="one_active_signing_key_per_kind",
+            )
+        ]
+
+    # Both are deliberately free of key material, so logging or printing a key is always safe.
+    def __repr__(self) -> str:
+        return f"<SigningKey {self.pk} {self.kind} {self.status} issuer={self.issuer_id}>"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.thumbprint[:12]}… ({self.get_status_display()})"
+
+    @property
+    def is_published(self) -> bool:
+        """Retired keys stay published so that credentials they signed keep verifying."""
+        return self.status in {self.Status.ACTIVE, self.Status.RETIRED}

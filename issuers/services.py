@@ -1,0 +1,132 @@
+"""Creating issuers and managing their signing keys."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from issuers.keystore import jwk_thumbprint, key_encryption_key_id, private_key_open, private_key_seal
+from issuers.models import Issuer, SigningKey
+from ob3.keys import ED25519, RSA, LocalSigner
+
+logger = logging.getLogger(__name__)
+
+_OB3_KIND = {SigningKey.Kind.ED25519: ED25519, SigningKey.Kind.RSA: RSA}
+RSA_KEY_BITS = 3072
+
+
+@transaction.atomic
+def issuer_create(
+    *,
+    slug: str,
+    name: str,
+    country_code: str = "SE",
+    url: str = "",
+    email: str = "",
+    description: str = "",
+    official_identifier: str = "",
+    street_address: str = "",
+    postal_code: str = "",
+    locality: str = "",
+    region: str = "",
+    jwt_enabled: bool = False,
+) -> Issuer:
+    """A new issuer with an Ed25519 key for Data Integrity proofs and, for VC-JWT, an RSA key."""
+    issuer = Issuer(
+        slug=slug,
+        name=name,
+        country_code=country_code,
+        url=url,
+        email=email,
+        description=description,
+        official_identifier=official_identifier,
+        street_address=street_address,
+        postal_code=postal_code,
+        locality=locality,
+        region=region,
+        jwt_enabled=jwt_enabled,
+    )
+    issuer.full_clean()
+    issuer.save()
+    signing_key_create(issuer=issuer, kind=SigningKey.Kind.ED25519)
+    if jwt_enabled:
+        signing_key_create(issuer=issuer, kind=SigningKey.Kind.RSA)
+    logger.info("issuer created", extra={"issuer": issuer.slug})
+    return issuer
+
+
+def signing_key_create(*, issuer: Issuer, kind: str) -> SigningKey:
+    signer = LocalSigner.generate(_OB3_KIND[kind], rsa_bits=RSA_KEY_BITS)
+    public = signer.public_key
+    jwk = public.to_jwk()
+    thumbprint = jwk_thumbprint(jwk)
+    kek_id, sealed = private_key_seal(signer, thumbprint=thumbprint)
+    key = SigningKey.objects.create(
+        issuer=issuer,
+        kind=kind,
+        thumbprint=thumbprint,
+        public_key_multibase=public.to_multikey() if kind == SigningKey.Kind.ED25519 else "",
+        public_key_jwk=jwk,
+        private_key_ciphertext=sealed,
+        key_encryption_key_id=kek_id,
+    )
+    logger.info("signing key created", extra={"issuer": issuer.slug, "key": thumbprint, "kind": kind})
+    return key
+
+
+@transaction.atomic
+def signing_key_rotate(*, issuer: Issuer, kind: str) -> SigningKey:
+    """A fresh active key; the previous one is retired but stays published for old credentials."""
+    now = timezone.now()
+    current = (
+        SigningKey.objects.select_for_update()
+        .filter(issuer=issuer, kind=kind, status=SigningKey.Status.ACTIVE)
+        .first()
+    )
+    if current is not None:
+        current.status = SigningKey.Status.RETIRED
+        current.retired_at = now
+        current.save(update_fields=["status", "retired_at"])
+    return signing_key_create(issuer=issuer, kind=kind)
+
+
+@transaction.atomic
+def signing_key_mark_compromised(key: SigningKey, *, since: datetime) -> SigningKey | None:
+    """Withdraw a leaked key from every published document and, if it was active, replace it.
+
+    A compromised key is not published at all, not even for credentials signed before `since`:
+    whoever holds the key can sign with any `created` date. `since` tells operators which
+    credentials to re-issue. Returns the replacement key, if one was made.
+    """
+    was_active = key.status == SigningKey.Status.ACTIVE
+    key.status = SigningKey.Status.COMPROMISED
+    key.compromised_since = since
+    key.retired_at = key.retired_at or timezone.now()
+    key.save(update_fields=["status", "compromised_since", "retired_at"])
+    logger.warning(
+        "signing key marked compromised",
+        extra={"issuer_id": key.issuer_id, "key": key.thumbprint, "since": since.isoformat()},
+    )
+    if was_active:
+        return signing_key_create(issuer=key.issuer, kind=key.kind)
+    return None
+
+
+def signing_keys_rewrap() -> int:
+    """Re-seal every private key that is not under the current KEK; returns how many were rewrapped."""
+    current_id = key_encryption_key_id(settings.KEY_ENCRYPTION_KEY)
+    rewrapped = 0
+    for key in SigningKey.objects.exclude(key_encryption_key_id=current_id).iterator():
+        signer = private_key_open(
+            key.private_key_ciphertext, kek_id=key.key_encryption_key_id, thumbprint=key.thumbprint
+        )
+        key.key_encryption_key_id, key.private_key_ciphertext = private_key_seal(
+            signer, thumbprint=key.thumbprint
+        )
+        key.save(update_fields=["key_encryption_key_id", "private_key_ciphertext"])
+        rewrapped += 1
+    return rewrapped

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from issuers import documents
+from issuers.files import stored_file_response
+from issuers.models import Issuer, SigningKey
+
+_JSON_TYPES = ("application/ld+json", "application/json")
+
+
+def _json(data: dict, content_type: str) -> JsonResponse:
+    response = JsonResponse(data, content_type=content_type, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"  # verifiers run in other origins' browsers
+    return response
+
+
+@require_GET
+def issuer_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "issuers/issuer_list.html", {"issuers": Issuer.objects.all()})
+
+
+@require_GET
+@vary_on_headers("Accept")
+def issuer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The issuer id: JSON-LD Profile for machines, a page for people (one URL, content negotiation)."""
+    issuer = get_object_or_404(Issuer, slug=slug)
+    # Browsers ask for text/html explicitly; verifiers send JSON types or */*, which picks JSON-LD.
+    preferred = request.get_preferred_type([*_JSON_TYPES, "text/html"])
+    if preferred in _JSON_TYPES:
+        return _json(documents.profile_document(issuer), preferred)
+    keys = documents.published_keys(issuer)
+    published_achievements = issuer.achievements.filter(status="published")
+    return render(
+        request,
+        "issuers/issuer_detail.html",
+        {"issuer": issuer, "keys": keys, "achievements": published_achievements},
+    )
+
+
+@require_GET
+def issuer_did_document(request: HttpRequest, slug: str) -> JsonResponse:
+    issuer = get_object_or_404(Issuer, slug=slug)
+    return _json(documents.did_document(issuer), "application/did+json")
+
+
+@require_GET
+def issuer_jwks(request: HttpRequest, slug: str) -> JsonResponse:
+    issuer = get_object_or_404(Issuer, slug=slug)
+    return _json(documents.jwks_document(documents.published_keys(issuer)), "application/jwk-set+json")
+
+
+@require_GET
+def signing_key_jwk(request: HttpRequest, slug: str, thumbprint: str) -> JsonResponse:
+    """The single JWK a VC-JWT `kid` points at."""
+    key = get_object_or_404(SigningKey, issuer__slug=slug, thumbprint=thumbprint)
+    if not key.is_published:
+        return HttpResponse(status=410)  # withdrawn after a compromise
+    return _json(documents.jwk_document(key), "application/jwk+json")
+
+
+@require_GET
+def issuer_logo(request: HttpRequest, slug: str) -> HttpResponse:
+    issuer = get_object_or_404(Issuer, slug=slug)
+    return stored_file_response(issuer.image)

@@ -1,0 +1,30 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from badges.models import Achievement, Credential
+from issuers.models import Issuer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_loads_the_demo_once_however_often_it_runs(capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as first_run:
+        call_command("demo_load")
+    with django_capture_on_commit_callbacks() as second_run:
+        call_command("demo_load")
+    assert Issuer.objects.count() == 1
+    assert Achievement.objects.filter(status="published").count() == 3
+    assert set(get_user_model().objects.values_list("username", flat=True)) >= {
+        "issuer-admin", "assessor", "amina", "eli", "saman", "jacob",
+    }
+    assert Credential.objects.count() == 3
+    assert (len(first_run), len(second_run)) == (3, 0)  # signing queued, never signed inline
+    out = capsys.readouterr().out
+    assert "amina" in out and "mikromerit-demo" in out
+
+
+def test_it_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="only runs with MIKROMERIT_DEV=1"):
+        call_command("demo_load")

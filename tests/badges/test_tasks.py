@@ -1,0 +1,36 @@
+from unittest import mock
+
+import pytest
+from celery.exceptions import Retry
+from django.db import OperationalError
+
+from badges.models import Credential
+from badges.tasks import credential_sign_task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_is_declared_for_safe_redelivery():
+    assert credential_sign_task.acks_late is True
+    assert credential_sign_task.reject_on_worker_lost is True
+
+
+def test_a_business_error_fails_the_credential_and_is_not_retried(credential):
+    credential.achievement.status = "draft"
+    credential.achievement.save(update_fields=["status"])
+    with mock.patch.object(credential_sign_task, "retry") as retry:
+        credential_sign_task.apply(args=[credential.id])
+    retry.assert_not_called()
+    credential.refresh_from_db()
+    assert credential.status == Credential.Status.FAILED
+
+
+def test_a_transient_error_is_retried_with_backoff(credential):
+    with (
+        mock.patch("badges.services.credential_sign", side_effect=OperationalError("database is locked")),
+        mock.patch.object(credential_sign_task, "retry", side_effect=Retry) as retry,
+    ):
+        credential_sign_task.apply(args=[credential.id])
+    retry.assert_called_once()
+    assert isinstance(retry.call_args.kwargs["exc"], OperationalError)
+    assert retry.call_args.kwargs["countdown"] >= 0
