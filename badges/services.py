@@ -23,6 +23,7 @@ from issuers.signing import NoActiveSigningKey, signer_for
 from ob3.baking import bake_png, bake_svg
 from ob3.build import build_credential
 from ob3.errors import Ob3Error
+from ob3.fast import fast_canonicalizer
 from ob3.proofs.data_integrity import sign_credential
 from ob3.proofs.vc_jwt import sign_jwt
 from ob3.recipient import hash_email, normalise_email
@@ -188,6 +189,9 @@ def _sign_bake_store(credential: Credential, *, claimed_at: datetime) -> None:
         signer=signer,
         verification_method=verification_method,
         created=timezone.now().replace(microsecond=0),
+        # Our own credentials take the fast path; it is proven equal to the general one and falls
+        # back to it (and to its safe-mode checks) for anything it does not recognise.
+        canonicalizer=fast_canonicalizer,
     )
     jwt = ""
     if jwt_signer is not None:

@@ -4,8 +4,9 @@
 - the did:web DID document (Multikey for Ed25519, JsonWebKey for RSA), all ids absolute;
 - a JWK Set, and a single JWK at each RSA key's `kid` URL.
 
-Active and retired keys are published; compromised keys never are. Nothing here can reach a private key:
-only the public columns are read.
+Every key stays published. A compromised key carries `revoked` (Controlled Identifiers 1.0) with the
+date from which it must not be trusted, so credentials signed before that keep verifying and anything
+signed from then on fails. Nothing here can reach a private key: only the public columns are read.
 """
 
 from __future__ import annotations
@@ -50,23 +51,27 @@ def did_document(issuer: Issuer) -> dict[str, Any]:
 
 def jwk_document(key: SigningKey) -> dict[str, Any]:
     """The public JWK with the `kid` and `iss` members the OB implementation guide asks for."""
-    return {**key.public_key_jwk, "kid": verification_method_id(key), "iss": key.issuer.public_id}
+    jwk = {**key.public_key_jwk, "kid": verification_method_id(key), "iss": key.issuer.public_id}
+    return _with_revocation(jwk, key)
 
 
 def jwks_document(keys: Iterable[SigningKey]) -> dict[str, Any]:
     return {"keys": [jwk_document(key) for key in keys]}
 
 
+def _with_revocation(method: dict[str, Any], key: SigningKey) -> dict[str, Any]:
+    return {**method, "revoked": key.revoked_at} if key.revoked_at else method
+
+
 def _multikey_method(key: SigningKey, *, key_id: str, controller: str) -> dict[str, Any]:
-    return {"id": key_id, "type": "Multikey", "controller": controller, "publicKeyMultibase": key.public_key_multibase}
+    method = {"id": key_id, "type": "Multikey", "controller": controller,
+              "publicKeyMultibase": key.public_key_multibase}
+    return _with_revocation(method, key)
 
 
 def _did_method(key: SigningKey, did: str) -> dict[str, Any]:
     if key.kind == SigningKey.Kind.ED25519:
         return _multikey_method(key, key_id=f"{did}#{key.public_key_multibase}", controller=did)
-    return {
-        "id": f"{did}#{key.thumbprint}",
-        "type": "JsonWebKey",
-        "controller": did,
-        "publicKeyJwk": key.public_key_jwk,
-    }
+    method = {"id": f"{did}#{key.thumbprint}", "type": "JsonWebKey", "controller": did,
+              "publicKeyJwk": key.public_key_jwk}
+    return _with_revocation(method, key)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -124,5 +126,13 @@ class SigningKey(models.Model):
 
     @property
     def is_published(self) -> bool:
-        """Retired keys stay published so that credentials they signed keep verifying."""
-        return self.status in {self.Status.ACTIVE, self.Status.RETIRED}
+        """Every key stays published: retired ones so that what they signed keeps verifying, compromised
+        ones with their `revoked` date so that verifiers trust only signatures made before it."""
+        return self.status in {self.Status.ACTIVE, self.Status.RETIRED, self.Status.COMPROMISED}
+
+    @property
+    def revoked_at(self) -> str | None:
+        """`revoked` for the published verification method (CID 1.0): the compromise date, if any."""
+        if self.status != self.Status.COMPROMISED or self.compromised_since is None:
+            return None
+        return self.compromised_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

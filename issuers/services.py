@@ -96,11 +96,12 @@ def signing_key_rotate(*, issuer: Issuer, kind: str) -> SigningKey:
 
 @transaction.atomic
 def signing_key_mark_compromised(key: SigningKey, *, since: datetime) -> SigningKey | None:
-    """Withdraw a leaked key from every published document and, if it was active, replace it.
+    """Mark a leaked key compromised from `since` and, if it was active, replace it.
 
-    A compromised key is not published at all, not even for credentials signed before `since`:
-    whoever holds the key can sign with any `created` date. `since` tells operators which
-    credentials to re-issue. Returns the replacement key, if one was made.
+    The key stays published with `revoked: since`, so credentials signed before `since` keep
+    verifying and anything signed from then on fails. Whoever holds the key could backdate a proof's
+    `created`, so pick `since` no later than the earliest moment the key may have leaked.
+    Returns the replacement key, if one was made.
     """
     was_active = key.status == SigningKey.Status.ACTIVE
     key.status = SigningKey.Status.COMPROMISED

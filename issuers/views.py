@@ -57,8 +57,6 @@ def issuer_jwks(request: HttpRequest, slug: str) -> JsonResponse:
 def signing_key_jwk(request: HttpRequest, slug: str, thumbprint: str) -> JsonResponse:
     """The single JWK a VC-JWT `kid` points at."""
     key = get_object_or_404(SigningKey, issuer__slug=slug, thumbprint=thumbprint)
-    if not key.is_published:
-        return HttpResponse(status=410)  # withdrawn after a compromise
     return _json(documents.jwk_document(key), "application/jwk+json")
 
 

@@ -82,6 +82,9 @@ def format_datetime(value: datetime, field: str) -> str:
             f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z")
 
 
+_MIN_INTEROPERABLE_FRACTION = 1e-6
+
+
 def json_number(value: float | int, field: str) -> float | int:
     """A JSON-safe number: whole floats become ints; bools, NaN, infinities and huge values raise."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -92,6 +95,10 @@ def json_number(value: float | int, field: str) -> float | int:
         raise BuildError(f"{field}: {value} is too large to be represented exactly in JSON")
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, float) and abs(value) < _MIN_INTEROPERABLE_FRACTION:
+        # JavaScript writes such numbers as "1e-7" (no "."), and jsonld.js then canonicalises them as
+        # integers ("0"), unlike pyld and the JSON-LD spec ("1.0E-7"): the signature would not verify there.
+        raise BuildError(f"{field}: {value} is too small to sign interoperably; round it (e.g. to 0)")
     return value
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -35,6 +36,9 @@ class ResolvedKey:
     verification_method: str
     confirmed: bool  # the controller's own document lists this key for assertionMethod
     source: str  # how it was found, for the human-readable report
+    # When the controller reported the key compromised (CID `revoked`); signatures made from then on
+    # must not be trusted, earlier ones still can be.
+    revoked: datetime | None = None
 
 
 Fetch = Callable[[str], Mapping[str, Any]]
@@ -66,6 +70,17 @@ def _key_from_method(method: Mapping[str, Any]) -> PublicKey:
     raise ResolutionError("verification method has neither publicKeyMultibase nor publicKeyJwk")
 
 
+def _revoked(method: Mapping[str, Any]) -> datetime | None:
+    value = method.get("revoked")
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ResolutionError(f"verification method has a malformed 'revoked' date: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _absolute(identifier: str, base: str) -> str:
     return base.split("#", 1)[0] + identifier if identifier.startswith("#") else identifier
 
@@ -78,7 +93,7 @@ def key_from_controller_document(document: Mapping[str, Any], verification_metho
     # A bare Multikey / JsonWebKey document (the 1EdTech validator's https-without-fragment case).
     if document.get("id") == verification_method and "controller" in document:
         return ResolvedKey(_key_from_method(document), str(document["controller"]), verification_method,
-                           True, "Multikey document")
+                           True, "Multikey document", _revoked(document))
     methods = {
         _absolute(m["id"], doc_id): m
         for m in _as_list(document.get("verificationMethod"))
@@ -101,7 +116,8 @@ def key_from_controller_document(document: Mapping[str, Any], verification_metho
         key = _key_from_method(method)
     except KeyFormatError as exc:
         raise ResolutionError(f"unusable key in {verification_method}: {exc}") from None
-    return ResolvedKey(key, str(controller), verification_method, True, f"controller document {doc_id}")
+    return ResolvedKey(key, str(controller), verification_method, True, f"controller document {doc_id}",
+                       _revoked(method))
 
 
 class KeyResolver:
@@ -192,7 +208,8 @@ class KeyResolver:
         if isinstance(kid, str):
             for jwk in self._jwks:
                 if jwk.get("kid") == kid:
-                    return ResolvedKey(PublicKey.from_jwk(jwk), str(jwk.get("iss") or ""), kid, True, "given JWK set")
+                    return ResolvedKey(PublicKey.from_jwk(jwk), str(jwk.get("iss") or ""), kid, True, "given JWK set",
+                                       _revoked(jwk))
             if kid.startswith(("did:", "https://", "http://")):
                 try:
                     return self._resolve_kid(kid)
@@ -214,7 +231,8 @@ class KeyResolver:
         if document is None:
             raise ResolutionError(f"JWK at {kid} is not available (no network access configured)")
         if "kty" in document:  # the kid URL serves a single JWK (what the 1EdTech validator expects)
-            return ResolvedKey(PublicKey.from_jwk(document), str(document.get("iss") or ""), kid, True, f"JWK at {kid}")
+            return ResolvedKey(PublicKey.from_jwk(document), str(document.get("iss") or ""), kid, True,
+                               f"JWK at {kid}", _revoked(document))
         return key_from_controller_document(document, kid)
 
 

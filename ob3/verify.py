@@ -184,6 +184,11 @@ def _verify_jwt(token: str, result: VerificationResult, resolver: KeyResolver, n
         result.checks.append(Check("issuer_key", False, "; ".join(problems)))
     elif found and outcome.credential is not None:
         result.checks.append(_key_ownership(found[0], outcome.credential))
+        # A VC-JWT has no proof `created`; the issuer-asserted `nbf` (= validFrom) is the signing time.
+        signed_at = outcome.credential.get("validFrom") or outcome.credential.get("issuanceDate")
+        compromise = _key_compromise(found[0], signed_at)
+        if compromise is not None:
+            result.checks.append(compromise)
     return outcome.credential
 
 
@@ -342,9 +347,24 @@ def _check_embedded_proofs(
         if outcome.passed:
             result.checks.append(Check("proof", True, outcome.reason, warning=outcome.warning))
             result.checks.append(_key_ownership(resolved, credential))
+            compromise = _key_compromise(resolved, proof.get("created"))
+            if compromise is not None:
+                result.checks.append(compromise)
             return
         failures.append(outcome.reason)
     result.checks.append(Check("proof", False, "; ".join(failures)))
+
+
+def _key_compromise(resolved: ResolvedKey, signed_at: Any) -> Check | None:
+    """None for a key in good standing; else whether this signature predates the reported compromise."""
+    if resolved.revoked is None:
+        return None
+    since = resolved.revoked.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = _parse_datetime(signed_at)
+    if moment is None or moment >= resolved.revoked:
+        return Check("key_status", False, f"the issuer reported the signing key compromised from {since}; "
+                                          "this signature is not dated before that")
+    return Check("key_status", True, f"signed before the key was reported compromised ({since})", warning=True)
 
 
 def _parse_datetime(value: Any) -> datetime | None:

@@ -157,7 +157,7 @@ _ACHIEVEMENT_TYPES = ("MicroCredential", "Course", "Badge", "Competency", "Certi
 _RESULT_TYPES = ("RubricCriterionLevel", "LetterGrade", "Status", "Percent", "ext:Betyg")
 _RESULT_STATUSES = ("Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisional", "Withdrew")
 _TARGET_TYPES = ("ext:ESCOSkill", "CFItem", "ceasn:Competency", "CTDL", None)
-_NUMBERS = (2.5, 3.0, 7, 0, 0.5, 1.5, 7.5, 15.0, 30, 0.1, 1 / 3, 123.456, 1e-7, 60.0, 4.25)
+_NUMBERS = (2.5, 3.0, 7, 0, 0.5, 1.5, 7.5, 15.0, 30, 0.1, 1 / 3, 123.456, 0.000125, 60.0, 4.25)
 
 
 def _text(rng: random.Random, max_len: int = 40) -> str:

@@ -356,3 +356,11 @@ def test_achievement_extensions_are_merged_and_guarded():
 def test_extension_values_must_be_json():
     with pytest.raises(BuildError, match="not a JSON value"):
         build_credential(minimal_draft(extensions={"extra": {1, 2}}))
+
+
+def test_floats_too_small_for_jsonld_js_are_refused():
+    from ob3.build import BuildError, json_number
+
+    with pytest.raises(BuildError, match="too small to sign interoperably"):
+        json_number(1e-7, "creditsAvailable")
+    assert json_number(0.000125, "creditsAvailable") == 0.000125

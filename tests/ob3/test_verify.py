@@ -202,3 +202,20 @@ def test_a_jwt_with_alg_none_is_refused():
 def test_result_serialises_to_json():
     out = verify(signed(), resolver=RESOLVER, now=NOW).to_dict()
     assert json.loads(json.dumps(out))["verdict"] == "valid"
+
+
+def _revoked_controller(since):
+    document = controller_document()
+    document["verificationMethod"][0]["revoked"] = since
+    return KeyResolver({ISSUER_ID: document})
+
+
+def test_a_key_reported_compromised_invalidates_signatures_from_that_date_on():
+    resolver = _revoked_controller("2026-11-01T00:00:00Z")
+    before = sign_credential(build_credential(realistic_draft()), signer=SIGNER, verification_method=METHOD,
+                             created=datetime(2026, 10, 31, tzinfo=UTC))
+    after = signed()  # created = NOW, after the compromise date
+    early = verify(before, resolver=resolver, now=NOW)
+    assert early.valid and early.check("key_status").warning
+    late = verify(after, resolver=resolver, now=NOW)
+    assert not late.valid and "compromised from 2026-11-01T00:00:00Z" in late.check("key_status").reason
