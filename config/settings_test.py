@@ -12,3 +12,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 CELERY_BROKER_URL = "memory://"
+# allauth's per-address rate limits live in the cache and would carry over between tests.
+ACCOUNT_RATE_LIMITS = False

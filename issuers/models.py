@@ -3,15 +3,11 @@ from __future__ import annotations
 from datetime import UTC
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from issuers import identifiers
-
-country_code_validator = RegexValidator(
-    r"^[A-Z]{2}$", _("Use the two capital letters of ISO 3166-1 alpha-2, for example SE.")
-)
+from issuers.countries import validate_country_code
 
 
 class Issuer(models.Model):
@@ -29,7 +25,7 @@ class Issuer(models.Model):
     locality = models.CharField(_("locality"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     country_code = models.CharField(
-        _("country code"), max_length=2, validators=[country_code_validator], default="SE"
+        _("country code"), max_length=2, validators=[validate_country_code], default="SE"
     )
     official_identifier = models.CharField(
         _("official identifier"),
@@ -62,22 +58,108 @@ class Issuer(models.Model):
         return identifiers.issuer_did_web(self.slug)
 
 
+class Role(models.TextChoices):
+    """What a member may do for an issuer. A member holds one or more roles."""
+
+    OWNER = "owner", _("owner")
+    DESIGNER = "designer", _("designer")
+    ASSESSOR = "assessor", _("assessor")
+    QA_REVIEWER = "qa_reviewer", _("quality reviewer")
+
+
+def _role_field(role: str) -> str:
+    return f"is_{role}"
+
+
 class IssuerMember(models.Model):
-    class Role(models.TextChoices):
-        ADMIN = "admin", _("administrator")
-        ASSESSOR = "assessor", _("assessor")
+    """A person working for an issuer: one row per (issuer, user), with one flag per role."""
+
+    Role = Role
 
     issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="issuer_memberships")
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # One column per role keeps "who are the owners of X" a plain indexed query on every database.
+    is_owner = models.BooleanField(Role.OWNER.label, default=False)
+    is_designer = models.BooleanField(Role.DESIGNER.label, default=False)
+    is_assessor = models.BooleanField(Role.ASSESSOR.label, default=False)
+    is_qa_reviewer = models.BooleanField(Role.QA_REVIEWER.label, default=False)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("issuer member")
         verbose_name_plural = _("issuer members")
-        constraints = [models.UniqueConstraint(fields=["issuer", "user"], name="issuer_member_once")]
+        ordering = ["issuer", "user__email", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "user"], name="issuer_member_once"),
+            models.CheckConstraint(
+                condition=models.Q(is_owner=True)
+                | models.Q(is_designer=True)
+                | models.Q(is_assessor=True)
+                | models.Q(is_qa_reviewer=True),
+                name="issuer_member_has_a_role",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.issuer}"
+        return f"{self.user} – {self.issuer}"
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(role for role in Role.values if getattr(self, _role_field(role)))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(role.label) for role in Role if getattr(self, _role_field(role))]
+
+    def has_role(self, role: str) -> bool:
+        return getattr(self, _role_field(Role(role)))
+
+    def set_roles(self, roles: set[str]) -> list[str]:
+        """Set the flags in memory; returns the changed field names for `save(update_fields=…)`."""
+        changed = []
+        for role in Role.values:
+            field = _role_field(role)
+            if getattr(self, field) != (role in roles):
+                setattr(self, field, role in roles)
+                changed.append(field)
+        return changed
+
+    @staticmethod
+    def role_filter(role: str) -> models.Q:
+        return models.Q(**{_role_field(Role(role)): True})
+
+
+class IssuerInvitation(models.Model):
+    """An owner's invitation for someone to join an issuer, sent by e-mail with a one-time link.
+
+    Only a hash of the link's token is stored, so a database reader cannot accept invitations.
+    """
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    roles = models.JSONField(_("roles"), default=list)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.issuer}"
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in Role.values if role in self.roles]
 
 
 class SigningKey(models.Model):

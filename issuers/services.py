@@ -6,10 +6,12 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from issuers.keystore import jwk_thumbprint, key_encryption_key_id, private_key_open, private_key_seal
+from issuers.logos import LOGO_FORMATS, logo_format
 from issuers.models import Issuer, SigningKey
 from ob3.keys import ED25519, RSA, LocalSigner
 
@@ -56,6 +58,52 @@ def issuer_create(
     if jwt_enabled:
         signing_key_create(issuer=issuer, kind=SigningKey.Kind.RSA)
     logger.info("issuer created", extra={"issuer": issuer.slug})
+    return issuer
+
+
+@transaction.atomic
+def issuer_profile_update(
+    *,
+    issuer: Issuer,
+    name: str,
+    url: str,
+    email: str,
+    phone: str,
+    description: str,
+    street_address: str,
+    postal_code: str,
+    locality: str,
+    region: str,
+    country_code: str,
+    official_identifier: str,
+    image: UploadedFile | None = None,
+) -> Issuer:
+    """Change what the issuer's OB Profile says about it. The slug (part of every issued id) stays."""
+    issuer.name = name
+    issuer.url = url
+    issuer.email = email
+    issuer.phone = phone
+    issuer.description = description
+    issuer.street_address = street_address
+    issuer.postal_code = postal_code
+    issuer.locality = locality
+    issuer.region = region
+    issuer.country_code = country_code
+    issuer.official_identifier = official_identifier
+    changed = [
+        "name", "url", "email", "phone", "description", "street_address", "postal_code", "locality", "region",
+        "country_code", "official_identifier",
+    ]
+    if image is not None:
+        image_format = logo_format(image)
+        if image_format is None:
+            raise ValueError("the logo must be a PNG or JPEG within the size limits")
+        extension = LOGO_FORMATS[image_format]
+        issuer.image.save(f"{issuer.slug}.{extension}", image, save=False)
+        changed.append("image")
+    issuer.full_clean(exclude=["image"])
+    issuer.save(update_fields=changed)
+    logger.info("issuer profile updated", extra={"issuer": issuer.slug})
     return issuer
 
 

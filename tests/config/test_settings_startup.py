@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "KEY_ENCRYPTION_KEY": base64.b64encode(bytes(range(32))).decode(),
     "DJANGO_ALLOWED_HOSTS": "badges.example.org",
     "PUBLIC_BASE_URL": "https://badges.example.org",
+    "EMAIL_HOST": "smtp.example.org",
 }
 
 
@@ -50,3 +51,41 @@ def test_it_passes_the_deployment_checklist_without_warnings():
     result = run_django(PRODUCTION_ENV, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_in_production_without_a_mail_server():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "EMAIL_HOST"}
+    result = run_django(env, "check")
+    assert result.returncode != 0
+    assert "EMAIL_HOST must be set" in result.stderr
+
+
+def test_it_reads_oidc_providers_from_the_environment():
+    env = {
+        **PRODUCTION_ENV,
+        "OIDC_PROVIDERS": "skolfed",
+        "OIDC_SKOLFED_NAME": "Skolfederation",
+        "OIDC_SKOLFED_SERVER_URL": "https://login.example.org",
+        "OIDC_SKOLFED_CLIENT_ID": "mikromerit",
+        "OIDC_SKOLFED_CLIENT_SECRET": "s3cret",
+    }
+    code = (
+        "from django.conf import settings; "
+        "app = settings.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS'][0]; "
+        "print(app['provider_id'], app['name'], app['settings']['server_url'])"
+    )
+    result = run_django(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["skolfed", "Skolfederation", "https://login.example.org"]
+
+
+def test_it_refuses_an_oidc_provider_without_a_client_secret():
+    env = {
+        **PRODUCTION_ENV,
+        "OIDC_PROVIDERS": "skolfed",
+        "OIDC_SKOLFED_SERVER_URL": "https://login.example.org",
+        "OIDC_SKOLFED_CLIENT_ID": "mikromerit",
+    }
+    result = run_django(env, "check")
+    assert result.returncode != 0
+    assert "OIDC_SKOLFED_CLIENT_SECRET must be set" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -10,7 +11,8 @@ from django.db import transaction
 
 from badges.models import Achievement, Credential
 from badges.services import achievement_create, credential_issue
-from issuers.models import Issuer, IssuerMember
+from issuers.membership import issuer_member_add
+from issuers.models import Issuer, Role
 from issuers.services import issuer_create
 
 DEMO_PASSWORD = "mikromerit-demo"  # noqa: S105 - printed on purpose; the command refuses to run in production
@@ -58,13 +60,15 @@ ACHIEVEMENTS = [
 ]
 
 PEOPLE = [
-    # username, first name, role
-    ("issuer-admin", "Ingrid", IssuerMember.Role.ADMIN),
-    ("assessor", "Anders", IssuerMember.Role.ASSESSOR),
-    ("amina", "Amina", None),
-    ("eli", "Eli", None),
-    ("saman", "Saman", None),
-    ("jacob", "Jacob", None),
+    # username (the e-mail is <username>@example.org), first name, roles at the demo issuer
+    ("issuer-admin", "Ingrid", {Role.OWNER, Role.DESIGNER}),
+    ("designer", "Disa", {Role.DESIGNER}),
+    ("assessor", "Anders", {Role.ASSESSOR}),
+    ("reviewer", "Rut", {Role.QA_REVIEWER}),
+    ("amina", "Amina", set()),
+    ("eli", "Eli", set()),
+    ("saman", "Saman", set()),
+    ("jacob", "Jacob", set()),
 ]
 
 # Who gets which demo credential, so a fresh `make run` shows the signing pipeline at work.
@@ -80,7 +84,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             issuer = self._issuer()
             achievements = [self._achievement(issuer, spec) for spec in ACHIEVEMENTS]
-            users = {username: self._user(issuer, username, first_name, role) for username, first_name, role in PEOPLE}
+            users = {
+                username: self._user(issuer, username, first_name, roles) for username, first_name, roles in PEOPLE
+            }
             for username, index in AWARDS:
                 self._award(achievements[index], users[username], issued_by=users["assessor"])
         self._print_logins(issuer)
@@ -93,18 +99,19 @@ class Command(BaseCommand):
         existing = issuer.achievements.filter(name=spec["name"]).first()
         return existing or achievement_create(issuer=issuer, status=Achievement.Status.PUBLISHED, **spec)
 
-    def _user(self, issuer: Issuer, username: str, first_name: str, role: str | None) -> AbstractUser:
+    def _user(self, issuer: Issuer, username: str, first_name: str, roles: set[str]) -> AbstractUser:
+        email = f"{username}@example.org"
         user, created = get_user_model().objects.get_or_create(
-            username=username,
-            defaults={"first_name": first_name, "email": f"{username}@example.org", "is_staff": role is not None},
+            username=username, defaults={"first_name": first_name, "email": email, "is_staff": bool(roles)}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-            if role == IssuerMember.Role.ADMIN:
-                user.is_superuser = True
+            user.is_superuser = Role.OWNER in roles
             user.save()
-        if role is not None:
-            IssuerMember.objects.get_or_create(issuer=issuer, user=user, defaults={"role": role})
+        # Sign-in needs a verified address (verification is mandatory); demo addresses cannot receive mail.
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        if roles:
+            issuer_member_add(issuer=issuer, user=user, roles=roles)
         return user
 
     def _award(self, achievement: Achievement, learner: AbstractUser, *, issued_by: AbstractUser) -> None:
@@ -120,7 +127,7 @@ class Command(BaseCommand):
     def _print_logins(self, issuer: Issuer) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo issuer: {issuer.name}"))
         self.stdout.write(f"  {issuer.public_id}")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, first_name, role in PEOPLE:
-            label = IssuerMember.Role(role).label if role else "learner"
-            self.stdout.write(f"  {username:<14} {first_name:<8} {label}")
+        self.stdout.write(f"Demo logins, by e-mail or user name (password for all: {DEMO_PASSWORD}):")
+        for username, first_name, roles in PEOPLE:
+            label = ", ".join(str(Role(role).label) for role in sorted(roles)) or "learner"
+            self.stdout.write(f"  {username + '@example.org':<28} {username:<14} {first_name:<8} {label}")

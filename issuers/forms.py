@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from issuers.logos import LOGO_MAX_BYTES, LOGO_MAX_SIDE, logo_format
+from issuers.models import Issuer, Role
+
+_PROFILE_FIELDS = [
+    "name", "description", "url", "email", "phone", "official_identifier",
+    "street_address", "postal_code", "locality", "region", "country_code",
+]
+
+
+class IssuerProfileForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    image = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    class Meta:
+        model = Issuer
+        fields = _PROFILE_FIELDS
+        widgets = {
+            "country_code": forms.TextInput(attrs={"size": 2, "maxlength": 2, "autocomplete": "country"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel"}),
+            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+        }
+        help_texts = {"country_code": _("Two letters (ISO 3166-1 alpha-2), for example SE for Sweden.")}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = _(
+            "PNG or JPEG, at most %(size)s and %(side)s pixels wide or high. Leave empty to keep the current logo."
+        ) % {"size": filesizeformat(LOGO_MAX_BYTES), "side": LOGO_MAX_SIDE}
+
+    def clean_country_code(self) -> str:
+        return self.cleaned_data["country_code"].strip().upper()
+
+    def clean_image(self) -> UploadedFile | None:
+        image = self.cleaned_data["image"]
+        if not image:
+            return None
+        if image.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The logo is %(actual)s; the limit is %(limit)s."),
+                code="too_large",
+                params={"actual": filesizeformat(image.size), "limit": filesizeformat(LOGO_MAX_BYTES)},
+            )
+        if logo_format(image) is None:
+            raise forms.ValidationError(
+                _("The logo must be a PNG or JPEG image, at most %(side)s pixels wide or high."),
+                code="invalid_image",
+                params={"side": LOGO_MAX_SIDE},
+            )
+        return image
+
+    def profile_fields(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in _PROFILE_FIELDS}
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(
+            choices=Role.choices,
+            label=_("Roles"),
+            error_messages={"required": _("Choose at least one role.")},
+            **kwargs,
+        )
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    roles = RolesField(help_text=_("Owners manage members and the profile; designers write micro-credentials; "
+                                   "assessors award them; quality reviewers check assessments."))
+
+
+class MemberRolesForm(forms.Form):
+    roles = RolesField()
