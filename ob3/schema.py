@@ -31,7 +31,7 @@ SCHEMA_FILES: Mapping[str, str] = {
 # The `-jsonschema1.json` ids are what the gh-pages builds of the same files call themselves.
 # The `schema/json-ld/...` ids are deliberately absent: those name the compaction-tolerant variants,
 # which are not vendored, and the strict schema would wrongly reject what they accept.
-SCHEMA_URLS: Mapping[str, str] = {
+SCHEMA_URLS: dict[str, str] = {
     _OB_SCHEMA_BASE + "ob_v3p0_achievementcredential_schema.json": SCHEMA_FILES["achievement"],
     _OB_SCHEMA_BASE + "ob_v3p0_achievementcredential-jsonschema1.json": SCHEMA_FILES["achievement"],
     _OB_SCHEMA_BASE + "ob_v3p0_endorsementcredential_schema.json": SCHEMA_FILES["endorsement"],
@@ -63,6 +63,18 @@ def schema_file(schema: str) -> str:
         ) from None
 
 
+def register_schema(url: str, file_name: str) -> None:
+    """Let `validate_schema(document, url)` use the vendored `schemas/<file_name>`, e.g. for an extension.
+
+    Idempotent; raises UnknownSchemaError when the file is not vendored or `url` already names
+    another file, so a registration can never silently swap the schema behind a URL.
+    """
+    if not (SCHEMAS_DIR / file_name).is_file():
+        raise UnknownSchemaError(f"no vendored schema file {file_name!r} in {SCHEMAS_DIR}")
+    if SCHEMA_URLS.setdefault(url, file_name) != file_name:
+        raise UnknownSchemaError(f"{url!r} is already registered for {SCHEMA_URLS[url]!r}")
+
+
 def is_known_schema(schema: str) -> bool:
     """Whether `validate_schema` can check against `schema` (a name or published URL) offline."""
     return schema in SCHEMA_FILES or schema in SCHEMA_URLS
@@ -91,6 +103,11 @@ def _closest_branch(error: ValidationError) -> ValidationError:
         meant = [e for e in error.context if not (e.validator == "type" and len(e.absolute_path) == depth)]
         error = best_match(meant or error.context)
     return error
+
+
+def describe_error(error: ValidationError) -> str:
+    """One validation error as `path: message`, in the form `validate_schema` reports it."""
+    return _message(error)
 
 
 def _message(error: ValidationError) -> str:

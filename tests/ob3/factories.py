@@ -1,7 +1,8 @@
 """Credential drafts for tests: one realistic micro-credential and a seeded random generator.
 
-Every draft uses only terms the vendored contexts define (no extensions, no extra contexts), so
-all of them can be built, schema-validated, canonicalised and signed offline.
+Every draft uses only terms the vendored contexts define, so all of them can be built,
+schema-validated, canonicalised and signed offline. `realistic_draft` and `random_draft` use no
+extension; the `micro_credential` ones add the Mikromerit EU extension and its context.
 """
 
 from __future__ import annotations
@@ -10,8 +11,26 @@ import dataclasses
 import random
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
+from ob3.eu import (
+    ASSESSMENT_TYPES,
+    CREDIT_UNITS,
+    OUTCOME_KINDS,
+    PARTICIPATION_FORMS,
+    QA_TYPES,
+    QF_EHEA_CYCLES,
+    STACKABILITY_OPTIONS,
+    SUPERVISION_TYPES,
+    CreditPoints,
+    EuElements,
+    LearningOutcome,
+    QualificationRef,
+    QualityAssurance,
+    Stackability,
+    with_eu_extension,
+)
 from ob3.model import (
     OB_ACHIEVEMENT_CREDENTIAL_SCHEMA,
     Achievement,
@@ -353,3 +372,111 @@ def random_draft(rng: random.Random) -> CredentialDraft:
         source=_profile(rng, "source") if rng.random() < 0.15 else None,
         credential_schema=rng.choice(((OB_ACHIEVEMENT_CREDENTIAL_SCHEMA,), ())),
     )
+
+
+# --- EU micro-credentials (the Mikromerit extension) ----------------------------------------------
+
+def eu_elements() -> EuElements:
+    """The EU elements of `realistic_draft`'s achievement, every v1 term set."""
+    outcomes_base = f"{ACHIEVEMENT_ID}/outcomes"
+    return EuElements(
+        workload_hours=Decimal("80"),
+        credit_points=CreditPoints(value=Decimal("3.0"), unit="hogskolepoang"),
+        eqf_level=6,
+        seqf_level=6,
+        qf_ehea_cycle="first",
+        assessment_types=("assignment", "presentation"),
+        participation_form="online",
+        supervision="supervised-online-id",
+        quality_assurance=QualityAssurance(
+            qa_types=("internal-review", "national-oversight"),
+            internal_process="Kursplanen granskas av fakultetens utbildningsnämnd; kursvärdering varje omgång.",
+            external_process="Universitetskanslersämbetets granskning av högskolans kvalitetssäkringsarbete.",
+            responsible_body="Universitetskanslersämbetet",
+            responsible_body_url="https://www.uka.se",
+            documentation_url="https://www.hogskolan-exempelstad.example/kvalitet",
+        ),
+        prerequisites="Grundläggande behörighet och Matematik 2.",
+        target_group="Yrkesverksamma som vill analysera data i sitt arbete.",
+        standalone_value="Kan självständigt städa, visualisera och redovisa en datamängd med Python.",
+        occupations=("http://data.europa.eu/esco/occupation/d3edb8f8-3a54-4b8a-9c6f-6b0f1a0c7c6e",),
+        stackability=Stackability(option="stackable", counts_towards=(
+            QualificationRef(id="https://mikromerit.example/qualifications/dataanalytiker",
+                             title="Dataanalytiker, 30 hp"),)),
+        learning_outcomes=(
+            LearningOutcome(statement="Läsa in och städa data med pandas", kind="skill",
+                            esco_skill=ESCO_SKILL + "ccd0a1d9-afda-43d9-b901-96344886e14d",
+                            assessed_by=f"{outcomes_base}/lm1"),
+            LearningOutcome(statement="Visualisera data och tolka diagram", kind="skill",
+                            assessed_by=f"{outcomes_base}/lm2"),
+            LearningOutcome(statement="Redovisa en analys skriftligt", kind="responsibility-autonomy",
+                            assessed_by=f"{outcomes_base}/lm3"),
+        ),
+    )
+
+
+def micro_credential_draft(**overrides: Any) -> CredentialDraft:
+    """`realistic_draft` carrying the Mikromerit EU extension (and its context); overrides as there."""
+    return dataclasses.replace(with_eu_extension(realistic_draft(), eu_elements()), **overrides)
+
+
+def _decimal(rng: random.Random) -> Decimal | str | int:
+    return rng.choice((Decimal("7.5"), Decimal("3.0"), "40", 1, "0.5", Decimal("1.5E+1"), Decimal("120.250"),
+                       "  2.75 ", Decimal("0.000001"), 999_999))
+
+
+def _words(rng: random.Random, max_len: int) -> str:
+    return "Å" + _text(rng, max_len)  # the schema wants at least one non-space character
+
+
+def random_eu_elements(rng: random.Random, achievement_id: str = ACHIEVEMENT_ID) -> EuElements:
+    """Varied but valid EU elements: any subset set, tricky text, duplicate outcomes now and then."""
+    def iri(kind: str) -> str:
+        return f"http://data.europa.eu/esco/{kind}/{_uuid(rng)}"
+
+    outcome = LearningOutcome(
+        statement=_words(rng, 60),
+        kind=_maybe(rng, rng.choice(OUTCOME_KINDS)),
+        esco_skill=_maybe(rng, iri("skill")),
+        assessed_by=_maybe(rng, f"{achievement_id}/outcomes/{rng.randrange(4)}", 0.3),
+    )
+    outcomes = [outcome] * rng.choice((0, 1, 2)) + [
+        LearningOutcome(statement=_words(rng, 60), kind=_maybe(rng, rng.choice(OUTCOME_KINDS)))
+        for _ in range(rng.choice((0, 1, 3)))
+    ]
+    unit = rng.choice(CREDIT_UNITS)
+    qa = QualityAssurance(
+        qa_types=tuple(rng.sample(QA_TYPES, rng.choice((0, 1, 2)))) + (("ext:ISO21001",) if rng.random() < 0.2 else ()),
+        internal_process=_maybe(rng, _words(rng, 80)),
+        external_process=_maybe(rng, _words(rng, 80)),
+        responsible_body=_maybe(rng, _words(rng, 20)),
+        responsible_body_url=_maybe(rng, _url(rng, "qa")),
+        documentation_url=_maybe(rng, _url(rng, "qa-docs"), 0.3),
+    )
+    return EuElements(
+        workload_hours=_maybe(rng, _decimal(rng), 0.7),
+        credit_points=_maybe(rng, CreditPoints(value=_decimal(rng), unit=unit,
+                                               unit_label=_words(rng, 10) if unit == "other" else None), 0.7),
+        eqf_level=_maybe(rng, rng.randint(1, 8)),
+        seqf_level=_maybe(rng, rng.randint(1, 8)),
+        qf_ehea_cycle=_maybe(rng, rng.choice(QF_EHEA_CYCLES), 0.3),
+        assessment_types=tuple(rng.sample(ASSESSMENT_TYPES, rng.choice((0, 1, 3)))),
+        participation_form=_maybe(rng, rng.choice(PARTICIPATION_FORMS)),
+        supervision=_maybe(rng, rng.choice(SUPERVISION_TYPES)),
+        quality_assurance=qa if any(dataclasses.astuple(qa)) else None,
+        prerequisites=_maybe(rng, _words(rng, 80)),
+        target_group=_maybe(rng, _words(rng, 40)),
+        standalone_value=_maybe(rng, _words(rng, 60)),
+        occupations=tuple(iri("occupation") for _ in range(rng.choice((0, 1, 2)))),
+        stackability=_maybe(rng, Stackability(
+            option=rng.choice(STACKABILITY_OPTIONS),
+            counts_towards=tuple(QualificationRef(id=_url(rng, "qualifications"), title=_maybe(rng, _words(rng, 20)))
+                                 for _ in range(rng.choice((0, 1, 2)))))),
+        learning_outcomes=tuple(outcomes),
+    )
+
+
+def random_micro_credential_draft(rng: random.Random) -> CredentialDraft:
+    """`random_draft` plus `random_eu_elements` on its achievement."""
+    draft = random_draft(rng)
+    return with_eu_extension(draft, random_eu_elements(rng, draft.achievement.id))
