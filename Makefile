@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install translations test test-ob3 lint contracts interop bench run demo messages clean
+.PHONY: install translations test test-ob3 test-browser lint contracts interop bench run demo messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: install
 ## The pure ob3 library only, without Django installed in the test process.
 test-ob3: $(STAMP)
 	$(BIN)/pytest tests/ob3 -p no:django -q -m "not interop"
+
+## Real Chromium (/usr/bin/chromium) against a live server: keyboard use, axe-core (WCAG 2.1 AA), small screens.
+test-browser: install
+	cd interop && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/pytest tests/browser -m browser -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
