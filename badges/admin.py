@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from badges.models import Achievement, Credential, CredentialEvent
+from badges.models import Achievement, AchievementAuditEvent, Credential, CredentialEvent, ExternalReview
 from badges.services import achievement_images_ensure
 
 
@@ -18,12 +18,34 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class AchievementAuditEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AchievementAuditEvent
+    fields = ("created_at", "kind", "actor", "comment", "data")
+    readonly_fields = fields
+    extra = 0
+
+
+class ExternalReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ExternalReview
+    fields = ("reviewed_on", "body", "reviewer", "statement", "recorded_by")
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(Achievement)
 class AchievementAdmin(admin.ModelAdmin):
-    list_display = ("name", "issuer", "achievement_type", "status", "updated_at")
+    list_display = ("name", "version", "issuer", "achievement_type", "status", "updated_at")
     list_filter = ("status", "issuer", "achievement_type")
     search_fields = ("name", "description", "human_code")
-    readonly_fields = ("public_id", "image_svg")
+    # The review workflow (badges.achievement_services) is the only way to move these.
+    readonly_fields = ("public_id", "image_svg", "status", "version", "previous_version", "created_by", "submitted_by")
+    inlines = (ExternalReviewInline, AchievementAuditEventInline)
+
+    def has_change_permission(self, request: HttpRequest, obj: Achievement | None = None) -> bool:
+        # Only drafts change; published ones are what signed credentials point at.
+        if obj is not None and obj.status != Achievement.Status.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Achievement, form: object, change: bool) -> None:
         if change and "image" in getattr(form, "changed_data", ()):

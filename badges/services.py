@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from django.utils import timezone
 from badges import adapters, images
 from badges.errors import TRANSIENT_ERRORS, SigningRefused
 from badges.events import credential_event_record
-from badges.models import Achievement, Credential, CredentialEvent
+from badges.models import Achievement, AchievementAuditEvent, Credential, CredentialEvent
 from issuers.models import Issuer, SigningKey
 from issuers.signing import NoActiveSigningKey, signer_for
 from ob3.baking import bake_png, bake_svg
@@ -48,8 +49,11 @@ def achievement_create(
     in_language: str = "sv",
     human_code: str = "",
     field_of_study: str = "",
-    status: str = Achievement.Status.DRAFT,
+    created_by: AbstractBaseUser | None = None,
 ) -> Achievement:
+    """A new draft. It is published through the review workflow in badges.achievement_services."""
+    from badges.achievement_services import achievement_audit_record  # it imports this module
+
     achievement = Achievement(
         issuer=issuer,
         name=name,
@@ -61,7 +65,7 @@ def achievement_create(
         in_language=in_language,
         human_code=human_code,
         field_of_study=field_of_study,
-        status=status,
+        created_by=created_by,
     )
     if image_png is not None:
         if not images.png_is_valid(image_png):
@@ -70,6 +74,7 @@ def achievement_create(
     achievement.full_clean()
     achievement.save()
     achievement_images_ensure(achievement=achievement)
+    achievement_audit_record(achievement=achievement, kind=AchievementAuditEvent.Kind.CREATED, actor=created_by)
     return achievement
 
 
@@ -98,6 +103,13 @@ def achievement_images_ensure(*, achievement: Achievement) -> None:
         achievement.save(update_fields=[*changed, "updated_at"])
 
 
+def add_months(moment: datetime, months: int) -> datetime:
+    """`moment` `months` calendar months later; the 31st becomes the month's last day where needed."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
 # --- Issuing -------------------------------------------------------------------------------------------
 @transaction.atomic
 def credential_issue(
@@ -116,6 +128,8 @@ def credential_issue(
     salt = secrets.token_hex(16)
     # OB dates are written in whole seconds (VC-JWT nbf must equal validFrom).
     valid_from = (valid_from or timezone.now()).replace(microsecond=0)
+    if valid_until is None and achievement.validity_months:
+        valid_until = add_months(valid_from, achievement.validity_months)
     credential = Credential.objects.create(
         issuer=achievement.issuer,
         achievement=achievement,

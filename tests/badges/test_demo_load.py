@@ -28,3 +28,22 @@ def test_it_refuses_to_run_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="only runs with MIKROMERIT_DEV=1"):
         call_command("demo_load")
+
+
+def test_the_demo_micro_credentials_are_full_definitions_published_through_review(django_capture_on_commit_callbacks):
+    from badges.achievement_services import achievement_scorecard
+
+    with django_capture_on_commit_callbacks():
+        call_command("demo_load")
+        call_command("demo_load")
+    achievements = Achievement.objects.order_by("name")
+    assert [a.name for a in achievements] == [
+        "Knowledgeable Problem Articulator", "Samarbete i arbetsgrupp", "Vårdsvenska: kommunikation med brukare",
+    ]
+    for achievement in achievements:
+        assert achievement_scorecard(achievement=achievement).publishable
+        assert achievement.version == 1
+        assert achievement.learning_outcomes.count() == 2
+        assert list(achievement.audit_events.exclude(kind="updated").values_list("kind", "actor__username")) == [
+            ("created", "designer"), ("submitted", "designer"), ("approved", "reviewer"), ("published", "reviewer"),
+        ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,6 +12,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from badges import achievement_services as workflow
+from badges.achievement_services import RubricLevelInput
 from badges.models import Achievement, Credential
 from badges.services import achievement_create, credential_issue
 from issuers.membership import issuer_member_add
@@ -37,6 +42,45 @@ ACHIEVEMENTS = [
         "field_of_study": "Vård och omsorg",
         "human_code": "VSV-1",
         "colour": "#1f5f8b",
+        "definition": {
+            "target_group": "Vuxenstuderande med svenska som andraspråk som utbildar sig till eller arbetar "
+            "inom vård och omsorg.",
+            "standalone_value": "Visar för en arbetsgivare inom äldreomsorg eller hemtjänst att personen "
+            "klarar vardagliga samtal med brukare på svenska.",
+            "occupation_uris": ["http://data.europa.eu/esco/occupation/7b2b1d9c-5a3b-4a8e-a5b6-2c8e0f7c4d10"],
+            "workload_hours": Decimal("60"),
+            "credit_points": Decimal("50"),
+            "credit_unit": Achievement.CreditUnit.YH,
+            "eqf_level": 2,
+            "seqf_level": 2,
+            "assessment_types": ["oral-exam", "observation"],
+            "participation_form": Achievement.ParticipationForm.BLENDED,
+            "supervision": Achievement.Supervision.SUPERVISED_ONSITE_ID,
+            "prerequisites": "Svenska som andraspråk, delkurs 2, eller motsvarande kunskaper.",
+            "validity_months": None,
+            "qa_types": ["internal-review", "external-review"],
+            "qa_internal_process": "Ämneslaget för vård och omsorg granskar definitionen varje termin och "
+            "följer upp kursutvärderingarna.",
+            "qa_external_process": "Vård- och omsorgscollege granskar definitionen tillsammans med arbetsgivare "
+            "vartannat år.",
+            "qa_responsible_body": "Vård- och omsorgscollege Västerbotten",
+            "qa_responsible_body_url": "https://www.vo-college.se",
+            "stackability": Achievement.Stackability.STACKABLE,
+            "counts_towards": "Undersköterska, gymnasial vuxenutbildning",
+        },
+        "outcomes": [
+            {
+                "statement": "Hälsa på och samtala med en brukare om vardag, mående och behov på enkel svenska.",
+                "kind": "skill",
+                "esco_skill_uri": "http://data.europa.eu/esco/skill/15d76317-c71a-4fa2-aadc-2ecc34e627b7",
+                "assessment_criteria": "Bedöms i ett rollspelat samtal med en brukare, med läraren som observatör.",
+            },
+            {
+                "statement": "Förklara för brukaren vad som ska hända och kontrollera att hen har förstått.",
+                "kind": "responsibility_autonomy",
+                "assessment_criteria": "Bedöms under praktiken av handledaren med hjälp av matrisen.",
+            },
+        ],
     },
     {
         "name": "Samarbete i arbetsgrupp",
@@ -46,6 +90,39 @@ ACHIEVEMENTS = [
         "beskrivit sin egen roll; handledaren har bekräftat samarbetet.",
         "field_of_study": "Generella kompetenser",
         "colour": "#2e7d4f",
+        "definition": {
+            "target_group": "Vuxenstuderande i yrkesutbildningar med arbetsplatsförlagt lärande.",
+            "standalone_value": "Visar att personen kan planera och genomföra en uppgift tillsammans med andra "
+            "på en arbetsplats.",
+            "workload_hours": Decimal("40"),
+            "credit_points": Decimal("1.5"),
+            "credit_unit": Achievement.CreditUnit.ECTS,
+            "eqf_level": 3,
+            "seqf_level": 3,
+            "assessment_types": ["observation", "self-assessment"],
+            "participation_form": Achievement.ParticipationForm.ON_SITE,
+            "supervision": Achievement.Supervision.SUPERVISED_ONSITE_ID,
+            "prerequisites": "Påbörjad yrkesutbildning med praktik.",
+            "validity_months": 36,
+            "qa_types": ["internal-review", "external-review"],
+            "qa_internal_process": "Yrkeslärarna granskar definitionen och bedömningarna varje termin.",
+            "qa_external_process": "Det lokala branschrådet granskar definitionen årligen.",
+            "qa_responsible_body": "Branschrådet för vuxenutbildningen i Skellefteå",
+            "stackability": Achievement.Stackability.STANDALONE,
+        },
+        "outcomes": [
+            {
+                "statement": "Fördela uppgifter i en arbetsgrupp och följa upp att de blir gjorda.",
+                "kind": "skill",
+                "esco_skill_uri": "http://data.europa.eu/esco/skill/ee3ff2c4-6dd3-4b42-a5d5-4a2c4a0d9f4c",
+                "assessment_criteria": "Handledaren observerar ett arbetspass och bedömer mot matrisen.",
+            },
+            {
+                "statement": "Beskriva sin egen roll i gruppen och hantera en meningsskiljaktighet sakligt.",
+                "kind": "responsibility_autonomy",
+                "assessment_criteria": "Deltagarens skriftliga reflektion och handledarens observation.",
+            },
+        ],
     },
     {
         "name": "Knowledgeable Problem Articulator",
@@ -56,6 +133,40 @@ ACHIEVEMENTS = [
         "field_of_study": "Vocational teacher education",
         "in_language": "en",
         "colour": "#7a4b8c",
+        "definition": {
+            "target_group": "Vocational teachers in upper secondary and adult education.",
+            "standalone_value": "Shows that the teacher can build sustainability problems into the teaching "
+            "of their own vocational subject.",
+            "workload_hours": Decimal("27"),
+            "credit_points": Decimal("1"),
+            "credit_unit": Achievement.CreditUnit.ECTS,
+            "eqf_level": 6,
+            "level_not_applicable": False,
+            "assessment_types": ["portfolio"],
+            "participation_form": Achievement.ParticipationForm.ONLINE,
+            "supervision": Achievement.Supervision.UNSUPERVISED_NO_ID,
+            "prerequisites": "A teaching position or teacher training in a vocational subject.",
+            "qa_types": ["internal-review", "external-review"],
+            "qa_internal_process": "Two teacher educators review the definition and a sample of assessments "
+            "each term.",
+            "qa_external_process": "The regional adult education council reviews the definition every two years.",
+            "qa_responsible_body": "Regional adult education council",
+            "stackability": Achievement.Stackability.STACKABLE,
+            "counts_towards": "Sustainability in vocational teaching, 7.5 ECTS",
+        },
+        "outcomes": [
+            {
+                "statement": "Describe a sustainability problem from their vocational field in terms of the SDGs.",
+                "kind": "knowledge",
+                "esco_skill_uri": "http://data.europa.eu/esco/skill/2c0a4a43-8b2b-4b7d-9fd7-8a1e1e5f3a56",
+                "assessment_criteria": "The portfolio names the problem, the goals involved and who is affected.",
+            },
+            {
+                "statement": "Plan a lesson in which learners work on that problem.",
+                "kind": "skill",
+                "assessment_criteria": "A teacher assesses the lesson plan against the rubric and gives feedback.",
+            },
+        ],
     },
 ]
 
@@ -83,10 +194,13 @@ class Command(BaseCommand):
             raise CommandError("demo_load only runs with MIKROMERIT_DEV=1 or DJANGO_DEBUG=1.")
         with transaction.atomic():
             issuer = self._issuer()
-            achievements = [self._achievement(issuer, spec) for spec in ACHIEVEMENTS]
             users = {
                 username: self._user(issuer, username, first_name, roles) for username, first_name, roles in PEOPLE
             }
+            achievements = [
+                self._achievement(issuer, spec, designer=users["designer"], reviewer=users["reviewer"])
+                for spec in ACHIEVEMENTS
+            ]
             for username, index in AWARDS:
                 self._award(achievements[index], users[username], issued_by=users["assessor"])
         self._print_logins(issuer)
@@ -95,9 +209,49 @@ class Command(BaseCommand):
         existing = Issuer.objects.filter(slug=ISSUER["slug"]).first()
         return existing or issuer_create(**ISSUER)
 
-    def _achievement(self, issuer: Issuer, spec: dict[str, str]) -> Achievement:
-        existing = issuer.achievements.filter(name=spec["name"]).first()
-        return existing or achievement_create(issuer=issuer, status=Achievement.Status.PUBLISHED, **spec)
+    def _achievement(
+        self, issuer: Issuer, spec: dict[str, Any], *, designer: AbstractUser, reviewer: AbstractUser
+    ) -> Achievement:
+        """The latest version of a demo micro-credential, taken through review to published.
+
+        Picks up where an earlier run stopped; a published version without a complete definition
+        (from before definitions existed) gets a new version rather than being edited.
+        """
+        spec = dict(spec)
+        definition, outcomes = spec.pop("definition"), spec.pop("outcomes")
+        achievement = issuer.achievements.filter(name=spec["name"]).order_by("-version").first()
+        if achievement is None:
+            achievement = achievement_create(issuer=issuer, created_by=designer, **spec)
+        elif achievement.status == Achievement.Status.PUBLISHED:
+            if workflow.achievement_scorecard(achievement=achievement).publishable:
+                return achievement
+            achievement = workflow.achievement_new_version(achievement=achievement, by=designer)
+        if achievement.status == Achievement.Status.DRAFT:
+            achievement = workflow.achievement_update(achievement=achievement, by=designer, changes=definition)
+            if not achievement.learning_outcomes.exists():
+                for outcome in outcomes:
+                    workflow.achievement_outcome_add(
+                        achievement=achievement, by=designer, rubric_levels=self._rubric(spec), **outcome
+                    )
+            achievement = workflow.achievement_submit_for_review(achievement=achievement, by=designer)
+        if achievement.status == Achievement.Status.IN_REVIEW:
+            achievement = workflow.achievement_review_approve(
+                achievement=achievement, by=reviewer, comment="Demo: granskad och godkänd."
+            )
+        return workflow.achievement_publish(achievement=achievement, by=reviewer)
+
+    def _rubric(self, spec: dict[str, Any]) -> tuple[RubricLevelInput, ...]:
+        if spec.get("in_language") == "en":
+            return (
+                RubricLevelInput(name="Not yet", description="The outcome is not shown yet."),
+                RubricLevelInput(name="Pass", description="The outcome is shown.", is_pass_level=True),
+                RubricLevelInput(name="Distinction", description="The outcome is shown independently and well."),
+            )
+        return (
+            RubricLevelInput(name="Ej godkänd", description="Deltagaren visar ännu inte målet."),
+            RubricLevelInput(name="Godkänd", description="Deltagaren visar målet med visst stöd.", is_pass_level=True),
+            RubricLevelInput(name="Väl godkänd", description="Deltagaren visar målet självständigt."),
+        )
 
     def _user(self, issuer: Issuer, username: str, first_name: str, roles: set[str]) -> AbstractUser:
         email = f"{username}@example.org"
@@ -115,7 +269,10 @@ class Command(BaseCommand):
         return user
 
     def _award(self, achievement: Achievement, learner: AbstractUser, *, issued_by: AbstractUser) -> None:
-        if Credential.objects.filter(achievement=achievement, recipient_email=learner.email).exists():
+        already = Credential.objects.filter(
+            achievement__issuer=achievement.issuer, achievement__name=achievement.name, recipient_email=learner.email
+        )
+        if already.exists():
             return
         credential_issue(
             achievement=achievement,
