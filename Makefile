@@ -54,10 +54,11 @@ demo: $(STAMP)
 	MIKROMERIT_DEV=1 $(BIN)/python manage.py migrate --noinput
 	MIKROMERIT_DEV=1 $(BIN)/python manage.py demo_load
 
-## Collect new user-facing strings into the Swedish catalogue, then compile it.
+## Collect new user-facing strings into the Swedish catalogues (locale/ and each app's locale/; needs GNU
+## gettext), then compile them.
 messages: $(STAMP)
-	MIKROMERIT_DEV=1 $(BIN)/python manage.py makemessages --locale sv --ignore .venv --ignore ob3 --no-obsolete
-	MIKROMERIT_DEV=1 $(BIN)/python manage.py compilemessages --ignore .venv
+	MIKROMERIT_DEV=1 $(BIN)/python manage.py makemessages --locale sv --ignore .venv --ignore ob3 --ignore interop --no-obsolete
+	$(BIN)/python scripts/compile_messages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -13,8 +13,10 @@ from ob3.model import (
     Alignment,
     CredentialDraft,
     Criteria,
+    Evidence,
     Image,
     Recipient,
+    Result,
     ResultDescription,
     RubricCriterionLevel,
 )
@@ -175,6 +177,26 @@ def eu_elements(achievement: Achievement) -> eu.EuElements:
     )
 
 
+def _result(entry: dict) -> Result:
+    # Results point at the achievement's ResultDescription and RubricCriterionLevel by their ids.
+    return Result(
+        result_description=f"urn:uuid:{entry['outcome']}" if entry.get("outcome") else None,
+        achieved_level=f"urn:uuid:{entry['level']}" if entry.get("level") else None,
+        value=entry.get("value") or None,
+        status=entry.get("status") or None,
+    )
+
+
+def _evidence(entry: dict) -> Evidence:
+    return Evidence(
+        id=entry.get("id") or None,
+        name=entry.get("name") or None,
+        description=entry.get("description") or None,
+        narrative=entry.get("narrative") or None,
+        genre=entry.get("genre") or None,
+    )
+
+
 def credential_draft(credential: Credential) -> CredentialDraft:
     achievement = credential.achievement
     draft = CredentialDraft(
@@ -182,11 +204,15 @@ def credential_draft(credential: Credential) -> CredentialDraft:
         issuer=issuer_profile(credential.issuer),
         achievement=achievement_value(achievement),
         recipient=Recipient(
+            did=credential.recipient_did or None,
             email=credential.recipient_email,
             salt=credential.recipient_salt,
             name=credential.recipient_name or None,
         ),
         valid_from=credential.valid_from,
         valid_until=credential.valid_until,
+        awarded_date=credential.awarded_at,
+        results=tuple(_result(entry) for entry in credential.results),
+        evidence=tuple(_evidence(entry) for entry in credential.evidence),
     )
     return eu.with_eu_extension(draft, eu_elements(achievement))

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from issuers.identifiers import public_url
 from issuers.models import Issuer
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(8)]
@@ -180,7 +181,8 @@ class Achievement(models.Model):
 
     @property
     def uri(self) -> str:
-        return f"urn:uuid:{self.public_id}"
+        """The achievement's OB id: its public page, which also serves the Achievement as JSON-LD."""
+        return public_url(f"/a/{self.public_id}")
 
 
 class Credential(models.Model):
@@ -210,6 +212,23 @@ class Credential(models.Model):
     jwt = models.TextField(_("signed credential (VC-JWT)"), blank=True)
     baked_png = models.FileField(_("badge (PNG)"), upload_to="credentials/", blank=True)
     baked_svg = models.FileField(_("badge (SVG)"), upload_to="credentials/", blank=True)
+    # What the credential says about the learner beyond the achievement, captured when it is awarded
+    # (higher layers pass it down as plain data; badges never reads assessment or learners):
+    # results: [{"outcome": <LearningOutcome public_id>, "level": <RubricLevel public_id>|None,
+    #            "value": str|None, "status": "Completed"|…}]
+    # evidence: [{"id": url, "name", "description", "narrative", "genre"}] — only what the learner made public.
+    results = models.JSONField(_("results"), default=list, blank=True)
+    evidence = models.JSONField(_("public evidence"), default=list, blank=True)
+    recipient_did = models.CharField(_("recipient DID"), max_length=500, blank=True)
+    # Kept across re-issues (OB awardedDate); `replaces` links a renewal to the credential it renews.
+    awarded_at = models.DateTimeField(_("awarded"), null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewals", verbose_name=_("replaces")
+    )
+    # Private by default: the public verification page answers only while the learner shares it.
+    share_enabled = models.BooleanField(_("shared publicly"), default=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     attempts = models.PositiveIntegerField(_("signing attempts"), default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

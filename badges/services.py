@@ -5,7 +5,9 @@ from __future__ import annotations
 import calendar
 import logging
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -120,8 +122,16 @@ def credential_issue(
     issued_by: AbstractBaseUser | None = None,
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
+    results: Sequence[dict[str, Any]] = (),
+    evidence: Sequence[dict[str, Any]] = (),
+    recipient_did: str = "",
+    replaces: Credential | None = None,
 ) -> Credential:
-    """Record a credential as PENDING and queue its signing once the transaction commits."""
+    """Record a credential as PENDING and queue its signing once the transaction commits.
+
+    `results` and `evidence` are plain data captured at award time (see Credential); a renewal
+    (`replaces`) keeps the original award date.
+    """
     from badges.tasks import credential_sign_task  # tasks import services; import here to avoid the cycle
 
     email = normalise_email(recipient_email).lower()
@@ -140,6 +150,11 @@ def credential_issue(
         issued_by=issued_by,
         valid_from=valid_from,
         valid_until=valid_until.replace(microsecond=0) if valid_until else None,
+        results=list(results),
+        evidence=list(evidence),
+        recipient_did=recipient_did,
+        awarded_at=(replaces.awarded_at or replaces.valid_from) if replaces else valid_from,
+        replaces=replaces,
     )
     credential_event_record(credential=credential, kind=CredentialEvent.Kind.ISSUE_REQUESTED, actor=issued_by)
     transaction.on_commit(lambda: credential_sign_task.delay(credential.id))

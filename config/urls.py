@@ -18,6 +18,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("console/", include("issuers.console_urls")),
+    path("console/", include("badges.console_urls")),  # achievement designer and QA review
+    path("console/", include("assessment.urls")),  # assessment queue, direct awards (under /console/<issuer>/)
+    path("", include("badges.public_urls")),  # /a/<id> achievement pages, /ns/v1 extension context
+    path("", include("badges.verification_urls")),  # /c/<id> verification, /verify, status lists
+    path("", include("learners.urls")),  # /catalogue, /applications, /wallet, public learner profiles
     path("invitations/<str:token>/", invitation_accept, name="invitation-accept"),
     path("issuers/", include("issuers.urls")),
     path("achievements/", include("badges.urls")),
