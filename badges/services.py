@@ -157,7 +157,9 @@ def credential_issue(
         replaces=replaces,
     )
     credential_event_record(credential=credential, kind=CredentialEvent.Kind.ISSUE_REQUESTED, actor=issued_by)
-    transaction.on_commit(lambda: credential_sign_task.delay(credential.id))
+    # robust: a broker outage must not turn a recorded request into an error for the caller (who would
+    # retry and issue twice); the row stays PENDING and the sweeper queues it once the broker is back.
+    transaction.on_commit(lambda: credential_sign_task.delay(credential.id), robust=True)
     return credential
 
 
@@ -323,7 +325,9 @@ def credential_sweep_stale() -> int:
             # Touching updated_at spaces out re-queues of a PENDING row while no worker is running.
             if still_stuck.update(updated_at=now):
                 credential_event_record(credential=credential_id, kind=CredentialEvent.Kind.REQUEUED)
-                transaction.on_commit(lambda credential_id=credential_id: credential_sign_task.delay(credential_id))
+                transaction.on_commit(
+                    lambda credential_id=credential_id: credential_sign_task.delay(credential_id), robust=True
+                )
                 requeued += 1
     if requeued:
         logger.info("re-queued stale credentials", extra={"count": requeued})

@@ -3,6 +3,12 @@
 import os
 
 os.environ["MIKROMERIT_DEV"] = "1"
+# Celery reads CELERY_BROKER_URL from the environment before settings, and CI sets it for the
+# real-services tests; ordinary tests must never publish to that shared broker.
+# The real-services tests (tests/services) read the original from SERVICES_BROKER_URL.
+_real_broker = os.environ.pop("CELERY_BROKER_URL", None)
+if _real_broker:
+    os.environ.setdefault("SERVICES_BROKER_URL", _real_broker)
 
 from config.settings import *  # noqa: E402, F403
 
