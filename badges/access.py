@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from badges.models import Achievement
+from badges.models import Achievement, LearningOutcome
 from issuers.access import access_membership_for_user
 
 
@@ -24,3 +24,14 @@ def access_achievement_for_member(
         raise Http404
     access_membership_for_user(user, achievement.issuer.slug, role=role)
     return achievement
+
+
+def access_outcome_of_achievement(achievement: Achievement, outcome_public_id: str) -> LearningOutcome:
+    """A learning outcome of an achievement the caller already passed a gate for; never one of another."""
+    try:
+        outcome = LearningOutcome.objects.filter(achievement=achievement, public_id=outcome_public_id).first()
+    except ValidationError:  # not a UUID
+        raise Http404 from None
+    if outcome is None:
+        raise Http404
+    return outcome

@@ -167,6 +167,15 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": oidc_apps_from_env(), "OAU
 # Days an owner's invitation link stays valid.
 ISSUER_INVITATION_DAYS = env_int("ISSUER_INVITATION_DAYS", 7, minimum=1)
 
+# --- Applications and assessment -----------------------------------------------------------------------
+# Upload limits for a learner's evidence files, in megabytes (video has its own, larger limit).
+EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
+EVIDENCE_VIDEO_MAX_MB = env_int("EVIDENCE_VIDEO_MAX_MB", 100, minimum=1)
+# Days a learner's invitation to a mentor stays valid.
+MENTOR_INVITATION_DAYS = env_int("MENTOR_INVITATION_DAYS", 14, minimum=1)
+# Most rows one CSV upload may award at once.
+AWARD_CSV_MAX_ROWS = env_int("AWARD_CSV_MAX_ROWS", 2000, minimum=1)
+
 # --- E-mail --------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mikromerit <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -222,8 +231,21 @@ if AWS_STORAGE_BUCKET_NAME:
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
+# Learners' evidence: private, never under MEDIA_URL; it leaves only through the gated download views.
+if AWS_STORAGE_BUCKET_NAME:
+    _evidence_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_default_storage["OPTIONS"], "location": "private/evidence"},
+    }
+else:
+    _evidence_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(env_str("EVIDENCE_ROOT") or VAR_DIR / "private" / "evidence")},
+    }
+
 STORAGES = {
     "default": _default_storage,
+    "evidence": _evidence_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -266,6 +288,18 @@ KEY_ENCRYPTION_PREVIOUS_KEYS = [
 CREDENTIAL_SIGNING_STALE_MINUTES = env_int("CREDENTIAL_SIGNING_STALE_MINUTES", 10, minimum=1)
 CREDENTIAL_SIGNING_MAX_ATTEMPTS = env_int("CREDENTIAL_SIGNING_MAX_ATTEMPTS", 5, minimum=1)
 CREDENTIAL_SWEEP_INTERVAL_MINUTES = env_int("CREDENTIAL_SWEEP_INTERVAL_MINUTES", 5, minimum=1)
+
+# --- Public verification (employers) -------------------------------------------------------------------
+# Requests per client IP to the verification pages and the verify-anything endpoint ("<n>/<s|m|h|d>").
+VERIFY_RATE_LIMIT = env_str("VERIFY_RATE_LIMIT", "120/m")
+VERIFY_UPLOAD_RATE_LIMIT = env_str("VERIFY_UPLOAD_RATE_LIMIT", "20/m")
+VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Behind a proxy, the request header that carries the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")
+# Only the test suite may let the verifier fetch from loopback (its local HTTPS server).
+VERIFY_FETCH_ALLOW_LOOPBACK_FOR_TESTS = env_bool("VERIFY_FETCH_ALLOW_LOOPBACK_FOR_TESTS")
+if VERIFY_FETCH_ALLOW_LOOPBACK_FOR_TESTS and not DEV:
+    raise ImproperlyConfigured("VERIFY_FETCH_ALLOW_LOOPBACK_FOR_TESTS may only be set in a development run.")
 
 # --- Celery --------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"

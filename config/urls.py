@@ -20,6 +20,7 @@ urlpatterns = [
     path("console/", include("issuers.console_urls")),
     path("console/", include("badges.console_urls")),  # achievement designer and QA review
     path("console/", include("assessment.urls")),  # assessment queue, direct awards (under /console/<issuer>/)
+    path("", include("assessment.learner_urls")),  # /applications/… (learners), /evidence/<id> (public)
     path("", include("badges.public_urls")),  # /a/<id> achievement pages, /ns/v1 extension context
     path("", include("badges.verification_urls")),  # /c/<id> verification, /verify, status lists
     path("", include("learners.urls")),  # /catalogue, /applications, /wallet, public learner profiles
