@@ -1,0 +1,112 @@
+"""Public pages: what a published micro-credential stands for, and the extension's context and schema.
+
+/a/<id> is also the Achievement's OB id, so it answers both people (HTML) and machines (JSON-LD, by
+content negotiation). Only published achievements are public; drafts and reviews are the issuer's own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from badges import adapters
+from badges.models import Achievement, LearningOutcome
+from issuers.identifiers import public_url
+from ob3 import eu
+from ob3.build import build_achievement
+from ob3.documents import CONTEXTS_DIR, OB_V3P0, VC_V2
+from ob3.schema import SCHEMAS_DIR
+
+JSON_TYPES = ("application/ld+json", "application/json")
+# The context and schema change only with a new /ns/vN; a day's caching spares verifiers a request each time.
+EXTENSION_CACHE = "public, max-age=86400"
+
+
+def _published(public_id: UUID) -> Achievement:
+    """The published achievement with this id; anything else is as unknown as an id that never existed."""
+    achievement = (
+        Achievement.objects.filter(public_id=public_id, status=Achievement.Status.PUBLISHED)
+        .select_related("issuer", "previous_version")
+        .prefetch_related(Prefetch("learning_outcomes", LearningOutcome.objects.prefetch_related("rubric_levels")))
+        .first()
+    )
+    if achievement is None:
+        raise Http404
+    return achievement
+
+
+def achievement_document(achievement: Achievement) -> dict[str, Any]:
+    """The OB 3.0 Achievement with the Mikromerit EU extension, as a standalone JSON-LD document."""
+    value = adapters.achievement_value(achievement)
+    extension = eu.eu_extension(adapters.eu_elements(achievement))
+    value = dataclasses.replace(value, extensions={**value.extensions, **extension})
+    return {"@context": [VC_V2, OB_V3P0, eu.MIKROMERIT_CONTEXT], **build_achievement(value)}
+
+
+def _versions(achievement: Achievement) -> list[Achievement]:
+    """Every published version of this micro-credential, newest first."""
+    oldest = achievement
+    while oldest.previous_version_id is not None:
+        oldest = Achievement.objects.get(pk=oldest.previous_version_id)
+    chain = [oldest]
+    while (following := Achievement.objects.filter(previous_version=chain[-1]).first()) is not None:
+        chain.append(following)
+    return [a for a in reversed(chain) if a.status == Achievement.Status.PUBLISHED]
+
+
+@require_GET
+def achievement_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    achievement = _published(public_id)
+    preferred = request.get_preferred_type(["text/html", *JSON_TYPES])
+    if preferred in JSON_TYPES:
+        response: HttpResponse = JsonResponse(
+            achievement_document(achievement), content_type=preferred, json_dumps_params={"ensure_ascii": False}
+        )
+        response["Access-Control-Allow-Origin"] = "*"
+    else:
+        versions = _versions(achievement)
+        context = {
+            "achievement": achievement,
+            "issuer": achievement.issuer,
+            "outcomes": achievement.learning_outcomes.all(),
+            "external_reviews": achievement.external_reviews.all(),
+            "versions": versions,
+            "newest": versions[0] if versions and versions[0].pk != achievement.pk else None,
+            "image_url": public_url(reverse("badges:achievement-image", args=[achievement.public_id, "png"])),
+            "page_url": achievement.uri,
+        }
+        response = render(request, "badges/public/achievement.html", context)
+    response["Vary"] = "Accept, Accept-Language, Cookie"
+    return response
+
+
+@cache
+def _file(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _extension_response(data: bytes, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = EXTENSION_CACHE
+    return response
+
+
+@require_GET
+def extension_context(request: HttpRequest) -> HttpResponse:
+    """The Mikromerit v1 JSON-LD context, byte for byte the vendored file ob3 signs and verifies with."""
+    return _extension_response(_file(str(CONTEXTS_DIR / "mikromerit-v1.jsonld")), "application/ld+json")
+
+
+@require_GET
+def extension_schema(request: HttpRequest) -> HttpResponse:
+    return _extension_response(_file(str(SCHEMAS_DIR / eu.SCHEMA_FILE)), "application/schema+json")

@@ -1,0 +1,123 @@
+"""The public achievement page /a/<id>: for people, for machines, and only once published."""
+
+import json
+import uuid
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from badges.models import Achievement
+from ob3.documents import CONTEXTS_DIR
+from ob3.eu import MIKROMERIT_CONTEXT, SCHEMA_FILE, validate_eu_extension
+from ob3.schema import SCHEMAS_DIR
+from tests.factories import make_achievement
+
+pytestmark = pytest.mark.django_db
+
+
+class MetaTags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.properties = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and "property" in attrs:
+            self.properties[attrs["property"]] = attrs.get("content")
+
+
+def page(client, achievement, accept=None, language="en"):
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    if accept:
+        headers["HTTP_ACCEPT"] = accept
+    return client.get(reverse("badges_public:achievement", args=[achievement.public_id]), **headers)
+
+
+def test_people_get_a_page_that_answers_the_four_questions(client, achievement):
+    response = page(client, achievement, accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    for heading in ("Who issues it", "What the holder can do", "How it is assessed", "How the quality is assured"):
+        assert heading in html
+    outcome = achievement.learning_outcomes.first()
+    for fact in (achievement.issuer.name, "SE", outcome.statement, outcome.assessment_criteria, "Godkänd",
+                 "lowest level that passes", achievement.qa_responsible_body, "EQF 3", "40 hours", "1.5 ECTS credits"):
+        assert fact in html, fact
+    assert f'lang="{achievement.in_language}"' in html
+
+
+def test_it_carries_open_graph_tags(client, achievement):
+    parser = MetaTags()
+    parser.feed(page(client, achievement).content.decode())
+    assert parser.properties["og:title"] == achievement.name
+    assert parser.properties["og:description"] == achievement.description
+    assert parser.properties["og:url"] == achievement.uri
+    assert parser.properties["og:image"].endswith(f"/achievements/{achievement.public_id}/image.png")
+    assert parser.properties["og:image"].startswith("http")
+
+
+@pytest.mark.parametrize("accept", ["application/ld+json", "application/json", "application/ld+json, text/html;q=0.5"])
+def test_machines_get_the_achievement_as_json_ld(client, achievement, accept):
+    response = page(client, achievement, accept=accept)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(accept.split(",")[0])
+    assert "Accept" in response["Vary"]
+    document = json.loads(response.content)
+    assert document["@context"][-1] == MIKROMERIT_CONTEXT
+    assert document["id"] == achievement.uri and document["type"] == ["Achievement"]
+    assert document["creditPoints"] == {"value": "1.5", "unit": "ECTS"}
+    assert document["resultDescription"][0]["rubricCriterionLevel"][1]["name"] == "Godkänd"
+    assert validate_eu_extension(document) == []
+
+
+def test_the_page_speaks_swedish_to_swedish_visitors(client, achievement):
+    html = page(client, achievement, language="sv").content.decode()
+    assert "Vad innehavaren kan" in html and "Hur kvaliteten säkras" in html
+
+
+@pytest.mark.parametrize("status", [
+    Achievement.Status.DRAFT, Achievement.Status.IN_REVIEW, Achievement.Status.APPROVED,
+])
+def test_unpublished_achievements_are_not_found(client, issuer, status):
+    achievement = make_achievement(issuer, status=status)
+    assert page(client, achievement).status_code == 404
+    assert page(client, achievement, accept="application/ld+json").status_code == 404
+
+
+def test_an_unknown_id_is_not_found(client, db):
+    assert client.get(reverse("badges_public:achievement", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_an_older_version_points_to_the_newest(client, issuer, achievement):
+    from badges import achievement_services as workflow
+    from issuers.models import Role
+    from tests.factories import workflow_member
+
+    copy = workflow.achievement_new_version(achievement=achievement, by=workflow_member(issuer, Role.DESIGNER).user)
+    assert "There is a newer version" not in page(client, achievement).content.decode()  # the copy is a draft
+    copy = workflow.achievement_submit_for_review(achievement=copy, by=workflow_member(issuer, Role.DESIGNER).user)
+    reviewer = workflow_member(issuer, Role.QA_REVIEWER).user
+    copy = workflow.achievement_publish(
+        achievement=workflow.achievement_review_approve(achievement=copy, by=reviewer), by=reviewer
+    )
+    html = page(client, achievement).content.decode()
+    assert "There is a newer version" in html
+    assert reverse("badges_public:achievement", args=[copy.public_id]) in html
+
+
+def test_the_extension_context_is_served_byte_for_byte(client, db):
+    response = client.get("/ns/v1")
+    assert response.status_code == 200
+    assert response.content == (CONTEXTS_DIR / "mikromerit-v1.jsonld").read_bytes()
+    assert response["Content-Type"] == "application/ld+json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "max-age=" in response["Cache-Control"]
+
+
+def test_the_extension_schema_is_served(client, db):
+    response = client.get("/ns/v1/achievement-schema.json")
+    assert response.status_code == 200
+    assert response.content == (SCHEMAS_DIR / SCHEMA_FILE).read_bytes()
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert MIKROMERIT_CONTEXT.endswith(reverse("badges_public:context"))
