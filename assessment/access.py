@@ -1,0 +1,132 @@
+"""The security gates for applications, evidence and direct awards. Every view reaches them through these.
+
+Whoever may not see something gets the same 404 as for something that does not exist, so the gates never
+confirm that an application or a piece of evidence is there. Evidence is private to the learner, the
+mentors they invited (while the application is a draft) and the assessors of the achievement's issuer
+(once it has been submitted).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import Http404
+
+from assessment.models import Application, AwardBatch, Evidence
+from badges.models import Achievement
+from issuers.access import access_membership_for_user
+from issuers.models import IssuerMember, Role
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _first(queryset, **lookup) -> Model:  # noqa: ANN001
+    try:
+        found = queryset.filter(**lookup).first()
+    except ValidationError:  # not a UUID
+        raise Http404 from None
+    if found is None:
+        raise Http404
+    return found
+
+
+def _signed_in(user: User) -> None:
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+
+
+def access_achievement_to_apply_for(user: User, achievement_public_id: str) -> Achievement:
+    """Any signed-in person may apply for a published achievement."""
+    _signed_in(user)
+    achievements = Achievement.objects.select_related("issuer").filter(status=Achievement.Status.PUBLISHED)
+    return _first(achievements, public_id=achievement_public_id)
+
+
+def access_application_for_learner(user: User, application_public_id: str) -> Application:
+    _signed_in(user)
+    applications = Application.objects.select_related("achievement__issuer", "credential")
+    return _first(applications, public_id=application_public_id, learner=user)
+
+
+def access_application_for_mentor(user: User, application_public_id: str) -> Application:
+    """A mentor reads (and comments on) an application only while the learner is still working on it."""
+    _signed_in(user)
+    applications = Application.objects.select_related("achievement__issuer", "learner").filter(
+        status__in=Application.EDITABLE,
+        mentor_invitations__mentor=user,
+        mentor_invitations__revoked_at__isnull=True,
+    )
+    return _first(applications.distinct(), public_id=application_public_id)
+
+
+def access_assessor_membership(user: User, issuer_slug: str) -> IssuerMember:
+    return access_membership_for_user(user, issuer_slug, role=Role.ASSESSOR)
+
+
+def access_application_for_assessor(
+    user: User, issuer_slug: str, application_public_id: str
+) -> tuple[IssuerMember, Application]:
+    """An assessor of the issuer, and an application for one of its achievements that has been submitted."""
+    member = access_assessor_membership(user, issuer_slug)
+    applications = Application.objects.select_related("achievement__issuer", "learner", "credential").filter(
+        achievement__issuer=member.issuer, submitted_at__isnull=False
+    )
+    return member, _first(applications, public_id=application_public_id)
+
+
+def access_evidence_file_for_user(user: User, evidence_public_id: str) -> Evidence:
+    """A private evidence file, for its learner, an invited mentor (draft) or an assessor (submitted)."""
+    _signed_in(user)
+    evidence = _first(
+        Evidence.objects.select_related("application__achievement__issuer").exclude(file=""),
+        public_id=evidence_public_id,
+    )
+    application = evidence.application
+    if application.learner_id == user.pk and evidence.removed_at is None:
+        return evidence
+    if evidence.submitted and IssuerMember.objects.filter(
+        IssuerMember.role_filter(Role.ASSESSOR), issuer=application.achievement.issuer, user=user
+    ).exists():
+        return evidence
+    if (
+        evidence.removed_at is None
+        and application.status in Application.EDITABLE
+        and application.mentor_invitations.filter(mentor=user, revoked_at__isnull=True).exists()
+    ):
+        return evidence
+    raise Http404
+
+
+def access_public_evidence(share_id: str) -> Evidence:
+    """Evidence the learner made public, once it is part of an issued credential; anyone may see it."""
+    evidence = Evidence.objects.select_related("application")
+    return _first(
+        evidence,
+        share_id=share_id,
+        is_public=True,
+        removed_at__isnull=True,
+        application__credential__isnull=False,
+    )
+
+
+def access_award_membership(user: User, issuer_slug: str) -> IssuerMember:
+    """Owners and assessors may award directly; other members get 403, everyone else 404."""
+    member = access_membership_for_user(user, issuer_slug)
+    if not (member.has_role(Role.OWNER) or member.has_role(Role.ASSESSOR)):
+        raise PermissionDenied
+    return member
+
+
+def access_award_batch_for_member(
+    user: User, issuer_slug: str, batch_public_id: str
+) -> tuple[IssuerMember, AwardBatch]:
+    member = access_award_membership(user, issuer_slug)
+    batches = AwardBatch.objects.select_related("achievement", "issuer").filter(issuer=member.issuer)
+    return member, _first(batches, public_id=batch_public_id)
+
+
+def access_published_achievement_of_issuer(member: IssuerMember, achievement_public_id: str) -> Achievement:
+    """A published achievement of an issuer the caller already passed a gate for."""
+    achievements = Achievement.objects.filter(issuer=member.issuer, status=Achievement.Status.PUBLISHED)
+    return _first(achievements, public_id=achievement_public_id)

@@ -1,0 +1,24 @@
+"""Sending evidence files: always as a download, never rendered from our origin."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+
+from assessment.models import Evidence
+from assessment.services import evidence_storage
+
+
+def evidence_download(evidence: Evidence) -> FileResponse:
+    extension = evidence.file.name.rsplit(".", 1)[-1]
+    stem = (evidence.original_name.rsplit(".", 1)[0] or "evidence")[:100]
+    response = FileResponse(
+        evidence_storage().open(evidence.file.name, "rb"),
+        as_attachment=True,
+        # The stored extension comes from the sniffed type, whatever the learner's file was called.
+        filename=f"{stem}.{extension}",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
