@@ -1,6 +1,25 @@
-"""URL routes."""
+"""Learner pages at the site root: /catalogue/, /wallet/…, /p/<handle>."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from learners import views
 
 app_name = "learners"
-urlpatterns: list = []
+urlpatterns = [
+    path("catalogue/", views.catalogue, name="catalogue"),
+    path("wallet/", views.wallet, name="wallet"),
+    path("wallet/credentials/<uuid:public_id>/", views.credential_detail, name="credential"),
+    path("wallet/credentials/<uuid:public_id>/share", views.credential_share, name="credential-share"),
+    path(
+        "wallet/credentials/<uuid:public_id>/download.<str:kind>",
+        views.credential_download,
+        name="credential-download",
+    ),
+    path("wallet/import/", views.credential_import, name="import"),
+    path("wallet/imported/<uuid:public_id>/", views.external_detail, name="external"),
+    path("wallet/imported/<uuid:public_id>/delete", views.external_delete, name="external-delete"),
+    path("wallet/export/", views.export_page, name="export"),
+    path("wallet/export/download", views.export_download, name="export-download"),
+    path("wallet/delete-account/", views.account_delete, name="account-delete"),
+    path("p/<str:handle>", views.public_profile, name="public-profile"),
+]

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from badges.models import Achievement
+from learners.models import LearnerProfile
+from learners.services import IMPORT_MAX_BYTES
+
+EQF_CHOICES = [("", _("Any level"))] + [(str(level), _("Level %(level)s") % {"level": level}) for level in range(1, 9)]
+
+
+class CatalogueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    issuer = forms.ChoiceField(label=_("Issuer"), required=False)
+    eqf = forms.TypedChoiceField(
+        label=_("EQF level"), required=False, choices=EQF_CHOICES, coerce=int, empty_value=None
+    )
+    field = forms.ChoiceField(label=_("Field or sector"), required=False)
+    occupation = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Any language")), *Achievement.Language.choices]
+    )
+
+    def __init__(self, *args, issuers: list[tuple[str, str]], fields: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].choices = [("", _("All issuers")), *issuers]
+        self.fields["field"].choices = [("", _("All fields")), *[(value, value) for value in fields]]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Badge image or credential file"),
+        required=False,
+        help_text=_("A PNG or SVG badge, or a JSON or JWT file. At most 5 MB."),
+    )
+    pasted = forms.CharField(
+        label=_("Or paste the credential"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=_("The JSON text or the JSON Web Token (JWT)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is not None and upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB. Please choose a smaller file."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("file") and not (cleaned.get("pasted") or "").strip():
+            raise forms.ValidationError(_("Choose a file or paste a credential."))
+        if cleaned.get("file") and (cleaned.get("pasted") or "").strip():
+            raise forms.ValidationError(_("Choose a file or paste a credential, not both."))
+        return cleaned
+
+    def data_and_name(self) -> tuple[bytes, str]:
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            return upload.read(IMPORT_MAX_BYTES + 1), upload.name or ""
+        return self.cleaned_data["pasted"].strip().encode("utf-8"), ""
+
+
+class PublicProfileForm(forms.ModelForm):
+    class Meta:
+        model = LearnerProfile
+        fields = ["public_profile_enabled", "display_name"]
+        labels = {"public_profile_enabled": _("Show my public page")}
+        help_texts = {
+            "public_profile_enabled": _("Lists only the credentials you have chosen to share. Off by default."),
+        }
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(label=_("I understand that this cannot be undone"))

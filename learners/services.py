@@ -1,0 +1,306 @@
+"""What learners do with their credentials: share them, import others, export and erase their data."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import zipfile
+from typing import IO, Any
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from badges.models import Credential
+from learners.models import ExternalCredential, LearnerProfile
+from learners.selectors import (
+    credential_state,
+    learner_verified_emails,
+)
+from learners.signals import learner_erase, learner_export_collect
+from learners.verification import credential_data_verify
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+EXPORT_MAX_BYTES = 500 * 1024 * 1024
+
+
+class LearnerError(Exception):
+    """A request the learner can fix; the message is shown to them."""
+
+
+class ImportUnreadable(LearnerError):
+    """Not a credential we can read: the reason says why."""
+
+
+class ExportTooLarge(LearnerError):
+    pass
+
+
+# --- Sharing -------------------------------------------------------------------------------------------
+def _check_owns(credential: Credential, learner: AbstractBaseUser) -> None:
+    if credential.recipient_email.lower() not in learner_verified_emails(learner):
+        raise PermissionError("not the learner's credential")
+
+
+def credential_share_set(*, credential: Credential, learner: AbstractBaseUser, enabled: bool) -> Credential:
+    """Switch the public verification page (and the public profile entry) of a credential on or off."""
+    _check_owns(credential, learner)
+    if enabled and not credential.document:
+        raise LearnerError("only a signed credential can be shared")
+    if credential.share_enabled != enabled:
+        credential.share_enabled = enabled
+        credential.save(update_fields=["share_enabled", "updated_at"])
+    return credential
+
+
+# --- Profile -------------------------------------------------------------------------------------------
+def learner_profile_get(*, user: AbstractBaseUser) -> LearnerProfile:
+    profile, _created = LearnerProfile.objects.get_or_create(user=user)
+    return profile
+
+
+def learner_public_profile_set(*, user: AbstractBaseUser, enabled: bool, display_name: str = "") -> LearnerProfile:
+    profile = learner_profile_get(user=user)
+    profile.public_profile_enabled = enabled
+    profile.display_name = display_name.strip()
+    profile.save(update_fields=["public_profile_enabled", "display_name", "updated_at"])
+    return profile
+
+
+# --- Import --------------------------------------------------------------------------------------------
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):  # a multilingual value or an object with a name
+        for key in ("name", "@value", "sv", "en"):
+            if isinstance(value.get(key), str):
+                return value[key]
+    return ""
+
+
+def _describe(credential: dict[str, Any]) -> tuple[str, str, str]:
+    subject = credential.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    name = _text(achievement.get("name")) if isinstance(achievement, dict) else ""
+    issuer = credential.get("issuer")
+    issuer_name = _text(issuer) if isinstance(issuer, dict) else ""
+    identifier = credential.get("id") if isinstance(credential.get("id"), str) else ""
+    return (name or _text(credential.get("name")))[:300], issuer_name[:300], identifier[:500]
+
+
+def external_credential_import(*, user: AbstractBaseUser, data: bytes, filename: str = "") -> ExternalCredential:
+    """Verify `data` offline and keep it in the learner's wallet with the verdict and every check.
+
+    Raises ImportUnreadable when there is no credential to keep (too large, not a credential, broken file).
+    A credential that fails verification is kept, marked invalid, so the learner can see why.
+    """
+    if len(data) > IMPORT_MAX_BYTES:
+        raise ImportUnreadable("too_large")
+    if not data.strip():
+        raise ImportUnreadable("empty")
+    result = credential_data_verify(data)
+    if result.credential is None or result.format is None:
+        format_check = result.check("format")
+        reason = next((c.reason for c in result.checks if not c.passed), format_check.reason if format_check else "")
+        raise ImportUnreadable(reason)
+    name, issuer_name, credential_id = _describe(result.credential)
+    if credential_id:
+        existing = ExternalCredential.objects.filter(user=user, credential_id=credential_id).first()
+        if existing is not None:
+            return existing
+    report = result.to_dict()
+    report.pop("credential", None)  # kept in `raw`; the report stays small
+    return ExternalCredential.objects.create(
+        user=user,
+        format=result.format,
+        raw=data,
+        original_filename=filename[:255],
+        credential_id=credential_id,
+        name=name,
+        issuer_name=issuer_name,
+        verdict=result.verdict,
+        verification=report,
+        verified_at=timezone.now(),
+    )
+
+
+def external_credential_delete(*, external: ExternalCredential, learner: AbstractBaseUser) -> None:
+    if external.user_id != learner.pk:
+        raise PermissionError("not the learner's credential")
+    external.delete()
+
+
+# --- Export --------------------------------------------------------------------------------------------
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "credential"
+
+
+def learner_export_extra_files(user: AbstractBaseUser) -> list[tuple[str, bytes]]:
+    """Files other apps hold for this person (applications, evidence), via `learner_export_collect`."""
+    files: list[tuple[str, bytes]] = []
+    for _receiver, response in learner_export_collect.send(sender=LearnerProfile, user=user):
+        files.extend(response or [])
+    return files
+
+
+class _CappedZip:
+    def __init__(self, file: IO[bytes], limit: int) -> None:
+        self.zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED)
+        self.file, self.limit = file, limit
+
+    def add(self, name: str, content: bytes | str) -> None:
+        self.zip.writestr(name, content)
+        if self.file.tell() > self.limit:
+            raise ExportTooLarge("export_too_large")
+
+
+def _credential_files(credential: Credential) -> list[tuple[str, bytes]]:
+    files = []
+    if credential.document:
+        files.append(("credential.json", json.dumps(credential.document, ensure_ascii=False, indent=2).encode()))
+    if credential.jwt:
+        files.append(("credential.jwt", credential.jwt.encode()))
+    for field, name in ((credential.baked_png, "badge.png"), (credential.baked_svg, "badge.svg")):
+        if field:
+            try:
+                with field.open("rb") as handle:
+                    files.append((name, handle.read()))
+            except FileNotFoundError:
+                continue
+    return files
+
+
+def learner_export_write(*, user: AbstractBaseUser, file: IO[bytes], limit: int = EXPORT_MAX_BYTES) -> None:
+    """Write everything the platform holds about the learner as a zip into `file` (a temporary file)."""
+    now = timezone.now()
+    profile = learner_profile_get(user=user)
+    emails = learner_verified_emails(user)
+    credentials = list(
+        Credential.objects.filter(recipient_email__in=emails).select_related("achievement", "issuer").order_by("pk")
+    )
+    archive = _CappedZip(file, limit)
+    summary = []
+    for credential in credentials:
+        folder = f"credentials/{_safe_name(credential.achievement.name)}-{credential.public_id}"
+        summary.append({
+            "id": str(credential.public_id),
+            "achievement": credential.achievement.name,
+            "issuer": credential.issuer.name,
+            "status": credential.status,
+            "state": credential_state(credential, now=now).key,
+            "recipient_name": credential.recipient_name,
+            "recipient_email": credential.recipient_email,
+            "valid_from": credential.valid_from.isoformat(),
+            "valid_until": credential.valid_until.isoformat() if credential.valid_until else None,
+            "revoked_at": credential.revoked_at.isoformat() if credential.revoked_at else None,
+            "shared_publicly": credential.share_enabled,
+            "replaces": str(credential.replaces.public_id) if credential.replaces else None,
+            "folder": folder if credential.document else None,
+        })
+        for name, content in _credential_files(credential):
+            archive.add(f"{folder}/{name}", content)
+    externals = []
+    extensions = {"png": "png", "svg": "svg", "json": "json", "jwt": "jwt"}
+    for external in ExternalCredential.objects.filter(user=user).order_by("pk"):
+        folder = f"imported/{_safe_name(external.name)}-{external.public_id}"
+        archive.add(f"{folder}/credential.{extensions.get(external.format, 'bin')}", bytes(external.raw))
+        archive.add(f"{folder}/verification.json", json.dumps(external.verification, ensure_ascii=False, indent=2))
+        externals.append({"id": str(external.public_id), "name": external.name, "folder": folder,
+                          "verdict": external.verdict, "verified_at": external.verified_at.isoformat()})
+    extra = learner_export_extra_files(user)
+    for name, content in extra:
+        archive.add(f"other/{name.lstrip('/')}", content)
+    account = {
+        "exported_at": now.isoformat(),
+        "username": user.get_username(),
+        "name": " ".join(filter(None, [getattr(user, "first_name", ""), getattr(user, "last_name", "")])),
+        "date_joined": user.date_joined.isoformat() if getattr(user, "date_joined", None) else None,
+        "emails": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "public_profile": {
+            "enabled": profile.public_profile_enabled,
+            "handle": profile.public_handle,
+            "display_name": profile.display_name,
+        },
+        "credentials": summary,
+        "imported_credentials": externals,
+    }
+    archive.add("profile.json", json.dumps(account, ensure_ascii=False, indent=2))
+    archive.zip.close()
+
+
+def learner_export_tempfile(*, user: AbstractBaseUser, limit: int = EXPORT_MAX_BYTES) -> IO[bytes]:
+    """The export in a temporary file, rewound; it disappears when closed."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
+    try:
+        learner_export_write(user=user, file=file, limit=limit)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file
+
+
+# --- Erasure -------------------------------------------------------------------------------------------
+class DeletionRefused(LearnerError):
+    pass
+
+
+@transaction.atomic
+def learner_account_delete(*, user: AbstractBaseUser, password: str) -> None:
+    """Erase a person's account and personal data, keeping what others rely on verifiable.
+
+    - The user row is anonymised and deactivated rather than deleted, so records of other apps that
+      point at it (applications, assessments) lose the person, not their integrity.
+    - E-mail addresses, sign-in methods, the wallet profile and imported credentials are deleted.
+    - Credentials issued to the person keep their row and their signed document, unchanged: the copies the
+      learner downloaded stay verifiable. What the row says about the person (recipient e-mail and name)
+      is blanked, which also detaches them from any wallet, and public sharing is switched off. The signed
+      document only holds a salted hash of the e-mail, plus the name if the learner chose to show it;
+      it stays with the issuer as its record and is never shown publicly again.
+    - Credentials still waiting to be signed lose the name too, so it never gets signed in.
+    """
+    if not user.check_password(password):
+        raise DeletionRefused("wrong_password")
+    if user.issuer_memberships.exists():
+        raise DeletionRefused("issuer_member")
+    emails = learner_verified_emails(user)
+    Credential.objects.filter(recipient_email__in=emails).update(
+        recipient_email="", recipient_name="", share_enabled=False, updated_at=timezone.now()
+    )
+    learner_erase.send(sender=LearnerProfile, user=user)
+    ExternalCredential.objects.filter(user=user).delete()
+    LearnerProfile.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    _delete_sign_in_methods(user)
+    user_model = get_user_model()
+    anonymous = f"deleted-{user.pk}-{timezone.now():%Y%m%d%H%M%S}"
+    user_model.objects.filter(pk=user.pk).update(
+        **{user_model.USERNAME_FIELD: anonymous},
+        **{field: "" for field in ("email", "first_name", "last_name") if _has_field(user_model, field)},
+        is_active=False,
+        is_staff=False,
+        is_superuser=False,
+    )
+    user.refresh_from_db()
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+
+
+def _has_field(model: type, name: str) -> bool:
+    return any(field.name == name for field in model._meta.get_fields())
+
+
+def _delete_sign_in_methods(user: AbstractBaseUser) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    Authenticator.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+

@@ -1,0 +1,282 @@
+"""Learner pages: the catalogue, the wallet, imports, the export and erasure, public profiles. Thin: the
+gates in learners.access find things, learners.services changes them."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from badges.models import AssessmentType
+from issuers.files import stored_file_response
+from issuers.identifiers import public_url
+from learners import services
+from learners.access import access_credential_for_learner, access_external_credential_for_learner
+from learners.forms import CatalogueFilterForm, DeleteAccountForm, ImportForm, PublicProfileForm
+from learners.selectors import (
+    catalogue_facets,
+    catalogue_search,
+    credential_history,
+    credential_list_for_learner,
+    credential_newer_version,
+    credential_state,
+    external_credential_list_for_learner,
+    learner_profile_by_handle,
+    shared_credentials_for_learner,
+)
+from learners.sharing import credential_share_url, linkedin_add_url, qr_svg
+
+CATALOGUE_PAGE_SIZE = 12
+
+
+# --- Catalogue -----------------------------------------------------------------------------------------
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    facets = catalogue_facets()
+    form = CatalogueFilterForm(request.GET or None, issuers=facets["issuers"], fields=facets["fields"])
+    filters = form.cleaned_data if form.is_valid() else {}
+    achievements = catalogue_search(
+        text=filters.get("q") or "",
+        issuer_slug=filters.get("issuer") or "",
+        eqf_level=filters.get("eqf"),
+        field_of_study=filters.get("field") or "",
+        occupation=filters.get("occupation") or "",
+        language=filters.get("language") or "",
+    )
+    page = Paginator(achievements, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for achievement in page.object_list:
+        achievement.assessment_type_labels = [
+            AssessmentType(kind).label for kind in achievement.assessment_types if kind in AssessmentType.values
+        ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "learners/catalogue.html", {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": any(value not in (None, "") for value in filters.values()),
+    })
+
+
+# --- Wallet --------------------------------------------------------------------------------------------
+def _with_state(credentials, now=None):
+    now = now or timezone.now()
+    return [(credential, credential_state(credential, now=now)) for credential in credentials]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wallet(request: HttpRequest) -> HttpResponse:
+    profile = services.learner_profile_get(user=request.user)
+    form = PublicProfileForm(request.POST if request.method == "POST" else None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.learner_public_profile_set(
+            user=request.user,
+            enabled=form.cleaned_data["public_profile_enabled"],
+            display_name=form.cleaned_data["display_name"],
+        )
+        messages.success(request, _("Your public page settings are saved."))
+        return redirect("learners:wallet")
+    credentials = list(credential_list_for_learner(request.user))
+    return render(request, "learners/wallet.html", {
+        "credentials": _with_state(credentials),
+        "externals": external_credential_list_for_learner(request.user),
+        "profile": profile,
+        "form": form,
+        "profile_url": public_url(reverse("learners:public-profile", args=[profile.public_handle])),
+    })
+
+
+@login_required
+@require_GET
+def credential_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = access_credential_for_learner(request.user, public_id)
+    context = {
+        "credential": credential,
+        "state": credential_state(credential),
+        "history": _with_state(credential_history(credential)),
+        "newer": credential_newer_version(credential),
+        "outcomes": _results(credential),
+    }
+    if credential.share_enabled and credential.document:
+        share_url = credential_share_url(credential)
+        context |= {
+            "share_url": share_url,
+            "linkedin_url": linkedin_add_url(credential),
+            "qr_svg": qr_svg(share_url, title=_("QR code for the link to %(name)s") % {
+                "name": credential.achievement.name}),
+        }
+    return render(request, "learners/credential_detail.html", context)
+
+
+def _results(credential):
+    """The credential's results next to the outcomes they are for, in the achievement's order."""
+    outcomes = {str(outcome.public_id): outcome for outcome in credential.achievement.learning_outcomes.all()}
+    levels = {
+        str(level.public_id): level.name
+        for outcome in outcomes.values() for level in outcome.rubric_levels.all()
+    }
+    rows = []
+    for entry in credential.results or []:
+        outcome = outcomes.get(str(entry.get("outcome")))
+        rows.append({
+            "outcome": outcome.statement if outcome else "",
+            "level": levels.get(str(entry.get("level")), ""),
+            "value": entry.get("value") or "",
+        })
+    return rows
+
+
+def _filename(credential, extension: str) -> str:
+    return f"{credential.achievement.name[:40]}-{credential.public_id}.{extension}".replace('"', "")
+
+
+@login_required
+@require_GET
+def credential_download(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
+    credential = access_credential_for_learner(request.user, public_id)
+    if kind == "json" and credential.document:
+        response = HttpResponse(
+            json.dumps(credential.document, ensure_ascii=False, indent=2).encode("utf-8"),
+            content_type="application/vc+ld+json",
+        )
+    elif kind == "jwt" and credential.jwt:
+        response = HttpResponse(credential.jwt.encode("ascii"), content_type="text/plain; charset=us-ascii")
+    elif kind in {"png", "svg"}:
+        response = stored_file_response(credential.baked_png if kind == "png" else credential.baked_svg)
+        response["Content-Type"] = "image/png" if kind == "png" else "image/svg+xml"
+    else:
+        raise Http404
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = _attachment(_filename(credential, kind))
+    return response
+
+
+def _attachment(filename: str) -> str:
+    return content_disposition_header(as_attachment=True, filename=filename)
+
+
+@login_required
+@require_POST
+def credential_share(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = access_credential_for_learner(request.user, public_id)
+    enabled = request.POST.get("enabled") == "on"
+    try:
+        services.credential_share_set(credential=credential, learner=request.user, enabled=enabled)
+    except services.LearnerError:
+        messages.error(request, _("This credential can be shared once it has been signed."))
+    else:
+        messages.success(request, _("Sharing is on. Anyone with the link can check this credential.") if enabled
+                         else _("Sharing is off. The link no longer shows this credential."))
+    return redirect("learners:credential", public_id=credential.public_id)
+
+
+# --- Import --------------------------------------------------------------------------------------------
+IMPORT_REASONS = {
+    "too_large": lambda: _("The file is larger than 5 MB. Please choose a smaller file."),
+    "empty": lambda: _("The file is empty."),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def credential_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        data, filename = form.data_and_name()
+        try:
+            external = services.external_credential_import(user=request.user, data=data, filename=filename)
+        except services.ImportUnreadable as exc:
+            reason = IMPORT_REASONS.get(str(exc))
+            form.add_error(None, reason() if reason else _(
+                "We could not find a credential in this. It must be an Open Badges 3.0 badge image (PNG or SVG), "
+                "a JSON credential or a JWT. Details: %(reason)s") % {"reason": str(exc)})
+        else:
+            messages.success(request, _("The credential is in your wallet. Here is what we could check."))
+            return redirect("learners:external", public_id=external.public_id)
+    return render(request, "learners/import.html", {"form": form})
+
+
+@login_required
+@require_GET
+def external_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    external = access_external_credential_for_learner(request.user, public_id)
+    return render(request, "learners/external_detail.html", {"external": external})
+
+
+@login_required
+@require_POST
+def external_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    external = access_external_credential_for_learner(request.user, public_id)
+    services.external_credential_delete(external=external, learner=request.user)
+    messages.success(request, _("The imported credential was removed from your wallet."))
+    return redirect("learners:wallet")
+
+
+# --- Your data -----------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def export_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "learners/export.html")
+
+
+@login_required
+@require_POST
+def export_download(request: HttpRequest) -> HttpResponse:
+    try:
+        file = services.learner_export_tempfile(user=request.user)
+    except services.ExportTooLarge:
+        messages.error(request, _("Your data is too large to download in one file. Please contact support."))
+        return redirect("learners:export")
+    name = f"mikromerit-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(file, as_attachment=True, filename=name, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learner_account_delete(user=request.user, password=form.cleaned_data["password"])
+        except services.DeletionRefused as exc:
+            if str(exc) == "wrong_password":
+                form.add_error("password", _("The password is not correct."))
+            else:
+                form.add_error(None, _(
+                    "You work for an issuer on Mikromerit. Ask an owner of the issuer to remove you first."))
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your personal data have been deleted."))
+            return redirect("home")
+    return render(request, "learners/account_delete.html", {"form": form})
+
+
+# --- Public profile ------------------------------------------------------------------------------------
+@require_GET
+def public_profile(request: HttpRequest, handle: str) -> HttpResponse:
+    profile = learner_profile_by_handle(handle)
+    if profile is None:
+        raise Http404
+    credentials = shared_credentials_for_learner(profile.user)
+    response = render(request, "learners/public_profile.html", {
+        "profile": profile,
+        "credentials": [
+            (credential, state, credential_share_url(credential))
+            for credential, state in _with_state(credentials)
+        ],
+    })
+    response["X-Robots-Tag"] = "noindex"
+    return response

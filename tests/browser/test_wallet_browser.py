@@ -1,0 +1,100 @@
+"""Amina in real Chromium: her wallet, a downloaded badge that verifies on its own, sharing, accessibility."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from badges.services import credential_issue, credential_sign
+from tests.factories import make_achievement, make_issuer, make_user
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct-horse-battery"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def amina(transactional_db):
+    return make_user("amina")
+
+
+@pytest.fixture
+def credential(amina):
+    achievement = make_achievement(make_issuer())
+    credential = credential_issue(achievement=achievement, recipient_email=amina.email, recipient_name="Amina")
+    credential_sign(credential_id=credential.id)  # the on_commit queueing goes to the memory broker; sign here
+    credential.refresh_from_db()
+    return credential
+
+
+def sign_in(page, user):
+    page.goto("/accounts/login/")
+    page.get_by_label("Login").fill(user.email)
+    page.get_by_label("Password", exact=False).first.fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    original = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 800})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url} scrolls sideways at 360 px (scrollWidth {width})"
+    page.set_viewport_size(original)
+
+
+def test_amina_downloads_a_badge_that_verifies_and_shares_it(page, amina, credential, axe, screenshot, tmp_path):
+    page.goto("/catalogue/")
+    assert page.get_by_role("heading", level=2, name="Samarbete i arbetsgrupp").is_visible()
+    axe.assert_clean(page)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "learner-catalogue")
+
+    sign_in(page, amina)
+    page.goto("/wallet/")
+    item = page.get_by_role("link", name="Samarbete i arbetsgrupp")
+    assert item.is_visible()
+    assert " ".join(page.locator(".credential-state").first.text_content().split()) == "✓ Valid"
+    axe.assert_clean(page)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "learner-wallet")
+
+    item.click()
+    page.wait_for_url(f"**/wallet/credentials/{credential.public_id}/")
+    assert page.get_by_role("img", name="Badge: Samarbete i arbetsgrupp, from Testskolan").is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Badge image (PNG)").click()
+    png = tmp_path / "badge.png"
+    download_info.value.save_as(png)
+    verdict = subprocess.run(
+        [sys.executable, "-m", "ob3", "verify", str(png)], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert verdict.returncode == 0, verdict.stdout + verdict.stderr
+    report = json.loads(verdict.stdout)
+    assert report["valid"] is True
+    assert any(check["warning"] for check in report["checks"])  # key taken from the fragment
+
+    page.get_by_role("button", name="Share this credential").click()
+    page.wait_for_url(f"**/wallet/credentials/{credential.public_id}/")
+    linkedin = page.get_by_role("link", name="Add to LinkedIn profile")
+    assert linkedin.get_attribute("href").startswith("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME")
+    assert page.get_by_role("img", name="QR code for the link to Samarbete i arbetsgrupp").is_visible()
+    assert page.get_by_label("Link to this credential").input_value().endswith(f"/c/{credential.public_id}")
+    axe.assert_clean(page)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "learner-credential-shared")
+
+
+def test_the_import_export_and_deletion_pages_are_accessible(page, amina, axe):
+    sign_in(page, amina)
+    for path in ("/wallet/import/", "/wallet/export/", "/wallet/delete-account/"):
+        page.goto(path)
+        axe.assert_clean(page)
+        assert_no_horizontal_scroll(page)
+    page.goto("/wallet/import/")
+    page.get_by_role("button", name="Check and add").click()
+    assert page.get_by_role("alert").get_by_text("Choose a file or paste a credential.").is_visible()
+    axe.assert_clean(page)
