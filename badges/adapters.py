@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from badges.models import Achievement, Credential, LearningOutcome
+from badges.status_lists import status_entry_for
 from issuers.adapters import issuer_profile
 from issuers.identifiers import public_url
 from ob3 import eu, scorecard
@@ -214,5 +215,6 @@ def credential_draft(credential: Credential) -> CredentialDraft:
         awarded_date=credential.awarded_at,
         results=tuple(_result(entry) for entry in credential.results),
         evidence=tuple(_evidence(entry) for entry in credential.evidence),
+        status=status_entry_for(credential),  # allocated by the signing path before the draft is built
     )
     return eu.with_eu_extension(draft, eu_elements(achievement))

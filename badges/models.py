@@ -229,6 +229,11 @@ class Credential(models.Model):
     share_enabled = models.BooleanField(_("shared publicly"), default=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    # Where the credential's revocation bit lives; allocated once, when it is first signed.
+    status_list = models.ForeignKey(
+        "StatusList", on_delete=models.PROTECT, null=True, blank=True, related_name="credentials", editable=False
+    )
+    status_list_index = models.PositiveIntegerField(null=True, blank=True, editable=False)
     attempts = models.PositiveIntegerField(_("signing attempts"), default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -239,6 +244,9 @@ class Credential(models.Model):
         verbose_name_plural = _("credentials")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "updated_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_list_index"], name="credential_status_index_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.achievement} → {self.recipient_name or self.recipient_email}"
@@ -342,6 +350,8 @@ class CredentialEvent(models.Model):
         ISSUED = "issued", _("issued")
         FAILED = "failed", _("failed")
         REQUEUED = "requeued", _("queued again")
+        REVOKED = "revoked", _("revoked")
+        REISSUED = "reissued", _("issued again")
 
     credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
@@ -409,3 +419,41 @@ class AchievementAuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("achievement audit events are append-only")
+
+
+class StatusList(models.Model):
+    """One of an issuer's W3C Bitstring Status Lists, published as a signed BitstringStatusListCredential.
+
+    `bits` is what is published (1 = revoked). `allocated` marks the indexes given to credentials: an
+    unrevoked credential's bit is 0 like a free one's, so the published bits cannot tell them apart.
+    """
+
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", _("revocation")
+
+    MIN_SIZE = 131_072  # the W3C minimum, so one credential hides among many
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="status_lists")
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.REVOCATION)
+    size = models.PositiveIntegerField(_("entries"), default=MIN_SIZE, validators=[MinValueValidator(MIN_SIZE)])
+    bits = models.BinaryField(editable=False)
+    allocated = models.BinaryField(editable=False)
+    allocated_count = models.PositiveIntegerField(_("entries in use"), default=0)
+    is_full = models.BooleanField(_("full"), default=False)
+    # Bumped on every change of `bits`; the signed document is current when signed_version == version.
+    version = models.PositiveIntegerField(default=1)
+    signed_version = models.PositiveIntegerField(default=0)
+    document = models.JSONField(_("signed status list"), null=True, blank=True, editable=False)
+    etag = models.CharField(max_length=80, blank=True, editable=False)
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        ordering = ["issuer", "created_at", "pk"]
+        indexes = [models.Index(fields=["issuer", "purpose", "is_full"])]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} – {self.public_id}"

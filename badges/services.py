@@ -21,6 +21,7 @@ from badges import adapters, images
 from badges.errors import TRANSIENT_ERRORS, SigningRefused
 from badges.events import credential_event_record
 from badges.models import Achievement, AchievementAuditEvent, Credential, CredentialEvent
+from badges.status_lists import credential_status_allocate
 from issuers.models import Issuer, SigningKey
 from issuers.signing import NoActiveSigningKey, signer_for
 from ob3.baking import bake_png, bake_svg
@@ -214,6 +215,8 @@ def _sign_bake_store(credential: Credential, *, claimed_at: datetime) -> None:
         jwt_signer = signer_for(issuer, SigningKey.Kind.RSA) if issuer.jwt_enabled else None
     except NoActiveSigningKey as exc:
         raise SigningRefused("no_active_key", str(exc)) from None
+    # Every credential carries a revocation entry; a re-run keeps the index it already got.
+    credential_status_allocate(credential=credential)
 
     document = sign_credential(
         build_credential(adapters.credential_draft(credential)),

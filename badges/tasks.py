@@ -25,3 +25,16 @@ def credential_sign_task(credential_id: int) -> None:
 @shared_task(name="badges.tasks.credential_sweep_stale_task", acks_late=True)
 def credential_sweep_stale_task() -> None:
     services.credential_sweep_stale()
+
+
+@shared_task(
+    name="badges.tasks.credential_revocation_notify_task",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=5,
+    retry_backoff=30,
+)
+def credential_revocation_notify_task(credential_id: int) -> None:
+    from badges import revocation  # it imports services, which imports this module
+
+    revocation.credential_revocation_notify(credential_id=credential_id)

@@ -1,0 +1,297 @@
+"""Verifying credentials — ours and anyone's — with ob3.verify, and wiring its key resolver and status fetcher.
+
+Documents on this site (issuer profiles, DID documents, JWKs, status lists) are read from the database,
+never over HTTP; anything else goes through the SSRF-safe fetcher in badges.fetch.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+
+from badges import fetch
+from badges.models import Achievement, AssessmentType, Credential, QualityAssuranceType, StatusList
+from badges.status_lists import status_list_sign
+from issuers import documents
+from issuers.models import Issuer, SigningKey
+from ob3.errors import Ob3Error
+from ob3.fast import fast_canonicalizer
+from ob3.resolve import KeyResolver, ResolutionError
+from ob3.result import Check
+from ob3.verify import EXPIRED, INVALID, NOT_YET_VALID, REVOKED, SUSPENDED, VALID, VerificationResult, verify
+
+logger = logging.getLogger(__name__)
+
+# When only date or status checks failed, the most serious one names the verdict.
+_SEVERITY = (("revocation", REVOKED), ("suspension", SUSPENDED), ("expiry", EXPIRED), ("not_before", NOT_YET_VALID))
+
+
+class LocalDocumentMissing(ResolutionError):
+    pass
+
+
+def _is_ours(url: str) -> bool:
+    # did:web always maps to https; in development our own base URL may be plain http on the same host.
+    return urlsplit(url).netloc.lower() == urlsplit(settings.PUBLIC_BASE_URL).netloc.lower()
+
+
+def local_document(url: str) -> dict[str, Any]:
+    """The public JSON document this site serves at `url`, read from the database (no HTTP)."""
+    path = unquote(urlsplit(url).path)
+    try:
+        match = resolve(path)
+    except Resolver404:
+        raise LocalDocumentMissing(f"{url} is not a document this site publishes") from None
+    kwargs = match.kwargs
+    if match.view_name == "verification:status-list":
+        status_list = StatusList.objects.select_related("issuer").filter(
+            issuer__slug=kwargs["issuer_slug"], public_id=kwargs["public_id"]
+        ).first()
+        if status_list is None:
+            raise LocalDocumentMissing(f"status list {url} does not exist")
+        return status_list_sign(status_list=status_list).document
+    issuer = Issuer.objects.filter(slug=kwargs.get("slug")).first()
+    if issuer is None:
+        raise LocalDocumentMissing(f"no issuer is published at {url}")
+    if match.view_name == "issuers:detail":
+        return documents.profile_document(issuer)
+    if match.view_name == "issuers:did-document":
+        return documents.did_document(issuer)
+    if match.view_name == "issuers:jwks":
+        return documents.jwks_document(documents.published_keys(issuer))
+    if match.view_name == "issuers:key":
+        key = SigningKey.objects.filter(issuer=issuer, thumbprint=kwargs["thumbprint"]).first()
+        if key is None:
+            raise LocalDocumentMissing(f"no key is published at {url}")
+        return documents.jwk_document(key)
+    raise LocalDocumentMissing(f"{url} is not a document this site publishes")
+
+
+def _document_fetcher(fetcher: fetch.Fetcher | None):
+    def get(url: str) -> Mapping[str, Any]:
+        if _is_ours(url):
+            return local_document(url)
+        if fetcher is None:
+            raise ResolutionError(f"{url} is on another site and was not consulted")
+        try:
+            return fetcher.fetch_json(url)
+        except fetch.FetchError as exc:
+            raise ResolutionError(str(exc)) from None
+
+    return get
+
+
+@dataclass
+class Verification:
+    """What a verification page shows: ob3's result plus one verdict and the reasons behind it."""
+
+    result: VerificationResult
+    verdict: str
+    problems: list[Check] = field(default_factory=list)
+
+    @property
+    def credential(self) -> dict[str, Any] | None:
+        return self.result.credential
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.result.to_dict(), "verdict": self.verdict}
+
+
+def verdict_of(result: VerificationResult) -> str:
+    """valid / revoked / suspended / expired / not_yet_valid / invalid. Unlike ob3's own verdict, a
+    credential that is both revoked and expired reads as revoked, not invalid."""
+    failed = {check.name for check in result.checks if not check.passed}
+    if not result.checks:
+        return INVALID
+    if not failed:
+        return VALID
+    if not failed <= {name for name, _verdict in _SEVERITY}:
+        return INVALID
+    for name in ("revocation", "suspension"):
+        check = next((c for c in result.checks if c.name == name and not c.passed), None)
+        # A status list that is broken or forged is a failed check too, but it proves nothing was revoked.
+        if check is not None and not check.reason.startswith(("revoked by the issuer", "suspended by the issuer")):
+            return INVALID
+    return next(verdict for name, verdict in _SEVERITY if name in failed)
+
+
+def _verify(data: Any, *, fetcher: fetch.Fetcher | None, now: datetime | None, canonicalizer=None) -> Verification:
+    get = _document_fetcher(fetcher)
+    try:
+        result = verify(data, resolver=KeyResolver(fetch=get), status_fetcher=get, now=now,
+                        canonicalizer=canonicalizer)
+    except (RecursionError, MemoryError, ValueError, TypeError, Ob3Error) as exc:
+        # ob3.verify reports bad input as failed checks; this only catches what slips past it
+        # (e.g. JSON nested deeply enough to exhaust the stack), so the visitor gets an answer, not a 500.
+        logger.warning("verification could not complete", extra={"error": repr(exc)[:200]})
+        result = VerificationResult(checks=[Check("format", False, _("The file could not be read safely."))])
+    problems = [check for check in result.checks if not check.passed]
+    return Verification(result=result, verdict=verdict_of(result), problems=problems)
+
+
+def credential_verify(*, credential: Credential, now: datetime | None = None) -> Verification:
+    """Check one of our credentials from its stored signed document (never from its database fields)."""
+    data = credential.document if credential.document is not None else credential.jwt
+    return _verify(data or b"", fetcher=None, now=now, canonicalizer=fast_canonicalizer)
+
+
+def upload_verify(*, data: bytes | str, now: datetime | None = None) -> Verification:
+    """Check anything someone hands us: a baked PNG/SVG, a JSON credential or a VC-JWT, from any issuer."""
+    text = data.decode("utf-8", "ignore") if isinstance(data, bytes) and data[:1] in (b"{", b"[") else data
+    if isinstance(text, str) and not fetch._json_depth_ok(text):
+        refusal = Check("format", False, _("The JSON is nested too deeply to be a credential."))
+        result = VerificationResult(checks=[refusal])
+        return Verification(result=result, verdict=INVALID, problems=list(result.checks))
+    return _verify(data, fetcher=fetch.default_fetcher(), now=now)
+
+
+def credential_for_document(verification: Verification) -> Credential | None:
+    """Our own credential behind a verified document (to show the issuer's reason for revoking it).
+    Only when the proof held and the signed issuer is the record's issuer: a copied id proves nothing."""
+    document = verification.credential
+    proof = verification.result.check("proof")
+    if not isinstance(document, dict) or proof is None or not proof.passed:
+        return None
+    identifier = document.get("id")
+    if not isinstance(identifier, str) or not identifier.startswith("urn:uuid:"):
+        return None
+    try:
+        public_id = uuid.UUID(identifier[len("urn:uuid:"):])
+    except ValueError:
+        return None
+    credential = Credential.objects.select_related("issuer").filter(public_id=public_id).first()
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if credential is None or issuer_id != credential.issuer.public_id:
+        return None
+    return credential
+
+
+# --- What the page shows: read from the signed document, so a foreign credential reads the same way ----
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str:
+    """A plain string from a JSON-LD value (a string, or a language map / value object)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _text(value.get("@value") or next(iter(value.values()), ""))
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return ""
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _label(choices: type, value: Any) -> str:
+    """The translated label of an extension code we know (e.g. "practical-demonstration"), else the code."""
+    code = _text(value)
+    return str(dict(choices.choices).get(code, code))
+
+
+def credential_summary(document: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The four things an employer asks — who issued it, what was achieved, how it was assessed, how it
+    is quality-assured — plus holder, dates and public evidence, as plain values for a template."""
+    if not isinstance(document, Mapping):
+        return {}
+    issuer = _obj(document.get("issuer"))
+    subject = _obj(_list(document.get("credentialSubject"))[0] if _list(document.get("credentialSubject")) else {})
+    achievement = _obj(subject.get("achievement"))
+    address = _obj(issuer.get("address"))
+    identifiers = [
+        _text(entry.get("identifier")) for entry in _list(issuer.get("otherIdentifier")) if isinstance(entry, dict)
+    ]
+    holder = next(
+        (
+            _text(entry.get("identityHash"))
+            for entry in _list(subject.get("identifier"))
+            if isinstance(entry, dict) and entry.get("identityType") == "name" and entry.get("hashed") is False
+        ),
+        "",
+    )
+    descriptions = {
+        entry.get("id"): entry for entry in _list(achievement.get("resultDescription")) if isinstance(entry, dict)
+    }
+    results = []
+    for result in _list(subject.get("result")):
+        if not isinstance(result, dict):
+            continue
+        description = _obj(descriptions.get(result.get("resultDescription")))
+        levels = [level for level in _list(description.get("rubricCriterionLevel")) if isinstance(level, dict)]
+        achieved = next((level for level in levels if level.get("id") == result.get("achievedLevel")), {})
+        required = next((level for level in levels if level.get("id") == description.get("requiredLevel")), {})
+        results.append({
+            "outcome": _text(description.get("name")) or _text(result.get("resultDescription")),
+            "level": _text(achieved.get("name")) or _text(result.get("value")),
+            "level_description": _text(achieved.get("description")),
+            "levels": [_text(level.get("name")) for level in levels],
+            "required": _text(required.get("name")),
+            "status": _text(result.get("status")),
+        })
+    outcomes = [
+        {"statement": _text(entry.get("statement")), "kind": _text(entry.get("kind")),
+         "esco": _text(entry.get("escoSkill"))}
+        for entry in _list(achievement.get("learningOutcome")) if isinstance(entry, dict)
+    ] or [{"statement": _text(entry.get("name")), "kind": "", "esco": ""} for entry in descriptions.values()]
+    credit = _obj(achievement.get("creditPoints"))
+    qa = _obj(achievement.get("qualityAssurance"))
+    evidence = [
+        {"name": _text(entry.get("name")), "url": entry.get("id") if str(entry.get("id", "")).startswith("https://")
+         else "", "description": _text(entry.get("description")), "narrative": _text(entry.get("narrative"))}
+        for entry in _list(document.get("evidence")) if isinstance(entry, dict)
+    ]
+    return {
+        "name": _text(document.get("name")) or _text(achievement.get("name")),
+        "issuer": {
+            "id": _text(issuer.get("id")) or _text(document.get("issuer")),
+            "name": _text(issuer.get("name")),
+            "url": _text(issuer.get("url")),
+            "country": _text(address.get("addressCountryCode")) or _text(address.get("addressCountry")),
+            "locality": _text(address.get("addressLocality")),
+            "identifiers": [value for value in identifiers if value],
+        },
+        "holder": holder,
+        "valid_from": _text(document.get("validFrom")),
+        "valid_until": _text(document.get("validUntil")),
+        "awarded": _text(document.get("awardedDate")),
+        "achievement": {
+            "id": _text(achievement.get("id")),
+            "name": _text(achievement.get("name")),
+            "description": _text(achievement.get("description")),
+            "criteria": _text(_obj(achievement.get("criteria")).get("narrative")),
+            "type": _text(achievement.get("achievementType")),
+            "outcomes": [outcome for outcome in outcomes if outcome["statement"]],
+            "eqf_level": achievement.get("eqfLevel"),
+            "seqf_level": achievement.get("seqfLevel"),
+            "workload_hours": _text(achievement.get("workloadHours")),
+            "credit_points": _text(credit.get("value")),
+            "credit_unit": _text(credit.get("unitLabel")) or _text(credit.get("unit")),
+            "assessment_types": [_label(AssessmentType, value) for value in _list(achievement.get("assessmentType"))],
+            "participation": _label(Achievement.ParticipationForm, achievement.get("participationForm")),
+            "supervision": _label(Achievement.Supervision, achievement.get("supervision")),
+        },
+        "results": results,
+        "quality": {
+            "types": [_label(QualityAssuranceType, value) for value in _list(qa.get("qaType"))],
+            "internal": _text(qa.get("internalProcess")),
+            "external": _text(qa.get("externalProcess")),
+            "body": _text(qa.get("responsibleBody")),
+            "body_url": _text(qa.get("responsibleBodyUrl")),
+        },
+        "evidence": evidence,
+    }
