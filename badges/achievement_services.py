@@ -23,7 +23,16 @@ from django.utils.translation import gettext as _
 
 from badges import adapters
 from badges.errors import ApplicationError
-from badges.models import Achievement, AchievementAuditEvent, ExternalReview, LearningOutcome, RubricLevel
+from badges.models import (
+    Achievement,
+    AchievementAuditEvent,
+    AchievementTranslation,
+    ExternalReview,
+    LearningOutcome,
+    LearningOutcomeTranslation,
+    RubricLevel,
+    RubricLevelTranslation,
+)
 from badges.services import achievement_images_ensure
 from issuers.models import IssuerMember, Role
 from ob3.scorecard import Scorecard, scorecard
@@ -253,11 +262,15 @@ _NOT_COPIED = {
     "id", "public_id", "status", "version", "previous_version", "created_by", "submitted_by", "created_at",
     "updated_at", "image", "image_svg",
 }
+_TRANSLATED_FIELDS = (
+    "language", "name", "description", "criteria_narrative", "target_group", "standalone_value", "prerequisites",
+    "image_alt",
+)
 
 
 @transaction.atomic
 def achievement_new_version(*, achievement: Achievement, by: AbstractBaseUser) -> Achievement:
-    """A draft copy of a published achievement (outcomes and rubrics included) as version + 1.
+    """A draft copy of a published achievement (outcomes, rubrics and translations included) as version + 1.
 
     Credentials keep pointing at the version they were issued for. One successor per version: the
     unique constraint on `previous_version` settles a race between two people starting one.
@@ -280,8 +293,15 @@ def achievement_new_version(*, achievement: Achievement, by: AbstractBaseUser) -
     # The copy shares the image files; a new upload replaces them for the copy only.
     copy.image, copy.image_svg = locked.image.name, locked.image_svg.name
     copy.save()
-    for outcome in locked.learning_outcomes.prefetch_related("rubric_levels"):
-        levels = list(outcome.rubric_levels.all())
+    AchievementTranslation.objects.bulk_create(
+        AchievementTranslation(
+            achievement=copy,
+            **{field: getattr(row, field) for field in _TRANSLATED_FIELDS},
+        )
+        for row in locked.translations.all()
+    )
+    outcomes = locked.learning_outcomes.prefetch_related("translations", "rubric_levels__translations")
+    for outcome in outcomes:
         new_outcome = LearningOutcome.objects.create(
             achievement=copy,
             position=outcome.position,
@@ -290,16 +310,27 @@ def achievement_new_version(*, achievement: Achievement, by: AbstractBaseUser) -
             esco_skill_uri=outcome.esco_skill_uri,
             assessment_criteria=outcome.assessment_criteria,
         )
-        RubricLevel.objects.bulk_create(
-            RubricLevel(
+        LearningOutcomeTranslation.objects.bulk_create(
+            LearningOutcomeTranslation(
+                outcome=new_outcome, language=row.language, statement=row.statement,
+                assessment_criteria=row.assessment_criteria,
+            )
+            for row in outcome.translations.all()
+        )
+        for level in outcome.rubric_levels.all():
+            new_level = RubricLevel.objects.create(
                 outcome=new_outcome,
                 position=level.position,
                 name=level.name,
                 description=level.description,
                 is_pass_level=level.is_pass_level,
             )
-            for level in levels
-        )
+            RubricLevelTranslation.objects.bulk_create(
+                RubricLevelTranslation(
+                    level=new_level, language=row.language, name=row.name, description=row.description
+                )
+                for row in level.translations.all()
+            )
     achievement_images_ensure(achievement=copy)
     achievement_audit_record(achievement=locked, kind=Kind.NEW_VERSION, actor=by, next=str(copy.public_id))
     achievement_audit_record(

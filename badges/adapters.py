@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from badges.editions import OutcomeEdition, achievement_edition
 from badges.models import Achievement, Credential, LearningOutcome
 from badges.status_lists import status_entry_for
 from issuers.adapters import issuer_profile
@@ -17,6 +18,7 @@ from ob3.model import (
     Evidence,
     Image,
     Recipient,
+    Related,
     Result,
     ResultDescription,
     RubricCriterionLevel,
@@ -40,48 +42,59 @@ def _outcomes(achievement: Achievement) -> list[LearningOutcome]:
     return list(achievement.learning_outcomes.all())
 
 
-def result_description(outcome: LearningOutcome) -> ResultDescription:
-    """The outcome's rubric as an OB ResultDescription; a credential's Results point at its levels."""
-    levels = list(outcome.rubric_levels.all())
-    passing = next((level for level in levels if level.is_pass_level), None)
+def result_description(edition: OutcomeEdition) -> ResultDescription:
+    """The outcome's rubric as an OB ResultDescription; a credential's Results point at its levels.
+
+    Every language edition keeps the same ids, so a Result points at the same levels in each."""
+    outcome = edition.outcome
+    passing = next((item.level for item in edition.levels if item.is_pass_level), None)
     alignments = ()
     if outcome.esco_skill_uri:
         alignments = (
-            Alignment(target_name=outcome.statement, target_url=outcome.esco_skill_uri, target_type="ext:ESCOSkill"),
+            Alignment(
+                target_name=str(edition.statement), target_url=outcome.esco_skill_uri, target_type="ext:ESCOSkill"
+            ),
         )
     return ResultDescription(
         id=outcome.uri,
-        name=outcome.statement,
+        name=str(edition.statement),
         result_type="RubricCriterionLevel",
-        allowed_values=tuple(level.name for level in levels),
+        allowed_values=tuple(str(item.name) for item in edition.levels),
         required_level=passing.uri if passing else None,
         levels=tuple(
-            RubricCriterionLevel(id=level.uri, name=level.name, description=level.description or None)
-            for level in levels
+            RubricCriterionLevel(id=item.level.uri, name=str(item.name), description=str(item.description) or None)
+            for item in edition.levels
         ),
         alignments=alignments,
     )
 
 
-def achievement_value(achievement: Achievement) -> Ob3Achievement:
+def achievement_value(achievement: Achievement, *, language: str | None = None) -> Ob3Achievement:
+    """The achievement as an OB Achievement in one language edition (the primary one unless `language`
+    names a translation), with `related` pointing at each other edition."""
+    edition = achievement_edition(achievement, language or achievement.in_language)
     image = None
     if achievement.image:
         image = Image(
             id=public_url(reverse("badges:achievement-image", args=[achievement.public_id, "png"])),
-            caption=achievement.image_alt or None,
+            caption=str(edition.image_alt) or None,
         )
     return Ob3Achievement(
-        id=achievement.uri,
-        name=achievement.name,
-        description=achievement.description,
-        criteria=Criteria(narrative=achievement.criteria_narrative),
+        id=edition.uri,
+        name=str(edition.name),
+        description=str(edition.description),
+        criteria=Criteria(narrative=str(edition.criteria_narrative)),
         achievement_type=achievement.achievement_type or None,
         image=image,
-        result_descriptions=tuple(result_description(outcome) for outcome in _outcomes(achievement)),
-        in_language=achievement.in_language or None,
+        result_descriptions=tuple(result_description(outcome) for outcome in edition.outcomes),
+        in_language=edition.language or None,
         human_code=achievement.human_code or None,
         field_of_study=achievement.field_of_study or None,
         version=str(achievement.version),
+        related=tuple(
+            Related(id=other.uri, in_language=other.language, version=str(achievement.version))
+            for other in edition.others
+        ),
     )
 
 
@@ -128,8 +141,10 @@ def achievement_definition(achievement: Achievement) -> scorecard.AchievementDef
     )
 
 
-def eu_elements(achievement: Achievement) -> eu.EuElements:
-    """The EU elements OB 3.0 has no property for, as the Mikromerit extension carries them."""
+def eu_elements(achievement: Achievement, *, language: str | None = None) -> eu.EuElements:
+    """The EU elements OB 3.0 has no property for, as the Mikromerit extension carries them; the texts
+    that have a translation are in `language`'s edition (quality assurance texts are only in the primary)."""
+    edition = achievement_edition(achievement, language or achievement.in_language)
     credit_points = None
     if achievement.credit_points is not None and achievement.credit_unit:
         credit_points = eu.CreditPoints(
@@ -161,19 +176,19 @@ def eu_elements(achievement: Achievement) -> eu.EuElements:
         participation_form=achievement.participation_form or None,
         supervision=achievement.supervision or None,
         quality_assurance=quality_assurance,
-        prerequisites=achievement.prerequisites or None,
-        target_group=achievement.target_group or None,
-        standalone_value=achievement.standalone_value or None,
+        prerequisites=str(edition.prerequisites) or None,
+        target_group=str(edition.target_group) or None,
+        standalone_value=str(edition.standalone_value) or None,
         occupations=tuple(achievement.occupation_uris),
         stackability=stackability,
         learning_outcomes=tuple(
             eu.LearningOutcome(
-                statement=outcome.statement,
-                kind=OUTCOME_KINDS.get(outcome.kind),
-                esco_skill=outcome.esco_skill_uri or None,
-                assessed_by=outcome.uri,
+                statement=str(item.statement),
+                kind=OUTCOME_KINDS.get(item.outcome.kind),
+                esco_skill=item.outcome.esco_skill_uri or None,
+                assessed_by=item.outcome.uri,
             )
-            for outcome in _outcomes(achievement)
+            for item in edition.outcomes
         ),
     )
 

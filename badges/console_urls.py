@@ -21,6 +21,7 @@ urlpatterns = [
     path(_ONE + "external-review/", views.external_review_new, name="external-review"),
     path(_ONE + "publish/", views.achievement_publish, name="publish"),
     path(_ONE + "new-version/", views.achievement_new_version, name="new-version"),
+    path(_ONE + "translation/<str:language>/", views.achievement_translation, name="translation"),
     path(_ONE + "outcomes/new/", views.outcome_new, name="outcome-new"),
     path(_OUTCOME, views.outcome_edit, name="outcome-edit"),
     path(_OUTCOME + "remove/", views.outcome_remove, name="outcome-remove"),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from badges import achievement_services as workflow
 from badges import designer_services as designer
 from badges.access import access_achievement_for_member, access_outcome_of_achievement
+from badges.editions import LANGUAGES, translation_of
 from badges.errors import ApplicationError
 from badges.forms import (
     AchievementCreateForm,
@@ -29,6 +30,7 @@ from badges.forms import (
     ExternalReviewForm,
     OutcomeForm,
     ReviewForm,
+    TranslationForm,
     rubric_formset,
 )
 from badges.models import Achievement, LearningOutcome
@@ -197,9 +199,23 @@ def achievement_edit(request: HttpRequest, issuer_slug: str, public_id: UUID) ->
             return redirect("badges_console:edit", issuer_slug, public_id)
     saved = _with_outcomes(achievement)
     context = _context(
-        member, saved, form=form, outcomes=saved.learning_outcomes.all(), scorecard=_scorecard(saved), live=False
+        member, saved, form=form, outcomes=saved.learning_outcomes.all(), scorecard=_scorecard(saved), live=False,
+        translations=_translation_links(saved),
     )
     return render(request, "badges/console/achievement_edit.html", context)
+
+
+def _translation_links(achievement: Achievement) -> list[dict]:
+    """The languages a draft can be translated into, and whether it already is."""
+    return [
+        {
+            "language": language,
+            "label": Achievement.Language(language).label,
+            "exists": translation_of(achievement, language) is not None,
+        }
+        for language in LANGUAGES
+        if language != achievement.in_language
+    ]
 
 
 @login_required
@@ -320,6 +336,46 @@ def outcome_move(request: HttpRequest, issuer_slug: str, public_id: UUID, outcom
     except ApplicationError as error:
         _refused(request, error)
     return redirect(f"{_edit_url(member, achievement)}#outcome-{outcome.public_id}")
+
+
+# --- the second language -------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def achievement_translation(request: HttpRequest, issuer_slug: str, public_id: UUID, language: str) -> HttpResponse:
+    """The draft's texts in its other language: a page per language, next to the primary texts."""
+    member, achievement = _achievement(request, issuer_slug, public_id, EDITORS)
+    if language not in LANGUAGES or language == achievement.in_language:
+        raise Http404
+    if achievement.status != Status.DRAFT:
+        messages.info(request, _("Only drafts can be changed. This one is %(status)s.")
+                      % {"status": achievement.get_status_display()})
+        return redirect("badges_console:detail", issuer_slug, public_id)
+    achievement = _with_outcomes(achievement)
+    label = Achievement.Language(language).label
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        try:
+            designer.achievement_translation_remove(achievement=achievement, by=request.user, language=language)
+        except ApplicationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The texts in %(language)s are removed.") % {"language": label})
+        return redirect("badges_console:edit", issuer_slug, public_id)
+    form = TranslationForm(_posted(request), achievement=achievement, language=language)
+    if request.method == "POST" and form.is_valid():
+        try:
+            designer.achievement_translation_save(
+                achievement=achievement, by=request.user, language=language, outcomes=form.outcomes(), **form.texts()
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The texts in %(language)s are saved.") % {"language": label})
+            return redirect("badges_console:translation", issuer_slug, public_id, language)
+    context = _context(
+        member, achievement, form=form, language=language, language_label=label,
+        exists=translation_of(achievement, language) is not None,
+    )
+    return render(request, "badges/console/translation_form.html", context)
 
 
 # --- quality review --------------------------------------------------------------------------------------

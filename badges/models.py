@@ -308,6 +308,73 @@ class RubricLevel(models.Model):
         return f"urn:uuid:{self.public_id}"
 
 
+# --- The second language -------------------------------------------------------------------------------
+# An achievement is written in its primary language (`Achievement.in_language`); these rows hold the same
+# texts in the other platform language. OB 3.0 has no language maps (NOTES §9.11), so the public site
+# serves the translation as its own Achievement edition at /a/<id>/<language>, linked both ways with
+# `related` + `inLanguage`. Like the achievement, they change only while it is a draft, and
+# `achievement_new_version` copies them. A row in the primary language itself is ignored.
+class AchievementTranslation(models.Model):
+    """The achievement's own texts in a second language."""
+
+    achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=Achievement.Language.choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"))
+    criteria_narrative = models.TextField(_("criteria"))
+    target_group = models.TextField(_("target group"), blank=True)
+    standalone_value = models.TextField(_("standalone value"), blank=True)
+    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    image_alt = models.CharField(_("image description"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("achievement translation")
+        verbose_name_plural = _("achievement translations")
+        ordering = ["achievement", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["achievement", "language"], name="achievement_translation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+
+class LearningOutcomeTranslation(models.Model):
+    outcome = models.ForeignKey("LearningOutcome", on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=Achievement.Language.choices)
+    statement = models.TextField(_("statement"))
+    assessment_criteria = models.TextField(_("assessment criteria"), blank=True)
+
+    class Meta:
+        verbose_name = _("learning outcome translation")
+        verbose_name_plural = _("learning outcome translations")
+        ordering = ["outcome", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "language"], name="outcome_translation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement
+
+
+class RubricLevelTranslation(models.Model):
+    level = models.ForeignKey("RubricLevel", on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=Achievement.Language.choices)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("rubric level translation")
+        verbose_name_plural = _("rubric level translations")
+        ordering = ["level", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "language"], name="rubric_level_translation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ExternalReview(models.Model):
     """A review of an achievement's definition by someone outside the issuer, as reported to us."""
 

@@ -13,11 +13,12 @@ from uuid import UUID
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from badges import adapters
+from badges.editions import LANGUAGES, achievement_edition, translation_of
 from badges.models import Achievement, LearningOutcome
 from issuers.identifiers import public_url
 from ob3 import eu
@@ -35,7 +36,13 @@ def _published(public_id: UUID) -> Achievement:
     achievement = (
         Achievement.objects.filter(public_id=public_id, status=Achievement.Status.PUBLISHED)
         .select_related("issuer", "previous_version")
-        .prefetch_related(Prefetch("learning_outcomes", LearningOutcome.objects.prefetch_related("rubric_levels")))
+        .prefetch_related(
+            "translations",
+            Prefetch(
+                "learning_outcomes",
+                LearningOutcome.objects.prefetch_related("translations", "rubric_levels__translations"),
+            ),
+        )
         .first()
     )
     if achievement is None:
@@ -43,10 +50,11 @@ def _published(public_id: UUID) -> Achievement:
     return achievement
 
 
-def achievement_document(achievement: Achievement) -> dict[str, Any]:
-    """The OB 3.0 Achievement with the Mikromerit EU extension, as a standalone JSON-LD document."""
-    value = adapters.achievement_value(achievement)
-    extension = eu.eu_extension(adapters.eu_elements(achievement))
+def achievement_document(achievement: Achievement, *, language: str | None = None) -> dict[str, Any]:
+    """The OB 3.0 Achievement with the Mikromerit EU extension, as a standalone JSON-LD document: the
+    primary language edition, or the translated edition in `language`."""
+    value = adapters.achievement_value(achievement, language=language)
+    extension = eu.eu_extension(adapters.eu_elements(achievement, language=language))
     value = dataclasses.replace(value, extensions={**value.extensions, **extension})
     return {"@context": [VC_V2, OB_V3P0, eu.MIKROMERIT_CONTEXT], **build_achievement(value)}
 
@@ -62,30 +70,53 @@ def _versions(achievement: Achievement) -> list[Achievement]:
     return [a for a in reversed(chain) if a.status == Achievement.Status.PUBLISHED]
 
 
-@require_GET
-def achievement_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    achievement = _published(public_id)
+def _achievement_response(request: HttpRequest, achievement: Achievement, *, language: str | None) -> HttpResponse:
+    """JSON-LD of the edition in `language` (None: the primary one), or the page for people. At /a/<id>
+    people read the edition in their own language when there is one."""
     preferred = request.get_preferred_type(["text/html", *JSON_TYPES])
     if preferred in JSON_TYPES:
         response: HttpResponse = JsonResponse(
-            achievement_document(achievement), content_type=preferred, json_dumps_params={"ensure_ascii": False}
+            achievement_document(achievement, language=language),
+            content_type=preferred,
+            json_dumps_params={"ensure_ascii": False},
         )
         response["Access-Control-Allow-Origin"] = "*"
     else:
+        edition = achievement_edition(achievement, language or request.LANGUAGE_CODE)
         versions = _versions(achievement)
         context = {
             "achievement": achievement,
+            "edition": edition,
             "issuer": achievement.issuer,
-            "outcomes": achievement.learning_outcomes.all(),
+            "outcomes": edition.outcomes,
             "external_reviews": achievement.external_reviews.all(),
             "versions": versions,
             "newest": versions[0] if versions and versions[0].pk != achievement.pk else None,
             "image_url": public_url(reverse("badges:achievement-image", args=[achievement.public_id, "png"])),
-            "page_url": achievement.uri,
+            "page_url": edition.uri if language else achievement.uri,
         }
         response = render(request, "badges/public/achievement.html", context)
     response["Vary"] = "Accept, Accept-Language, Cookie"
     return response
+
+
+@require_GET
+def achievement_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _achievement_response(request, _published(public_id), language=None)
+
+
+@require_GET
+def achievement_edition_page(request: HttpRequest, public_id: UUID, language: str) -> HttpResponse:
+    """/a/<id>/<language>: the translated edition, whose OB id is this address. The primary language's
+    address leads to /a/<id>, the primary edition's id; a language without a translation is unknown."""
+    if language not in LANGUAGES:
+        raise Http404
+    achievement = _published(public_id)
+    if language == achievement.in_language:
+        return redirect("badges_public:achievement", achievement.public_id, permanent=True)
+    if translation_of(achievement, language) is None:
+        raise Http404
+    return _achievement_response(request, achievement, language=language)
 
 
 @cache

@@ -275,6 +275,14 @@ def credential_summary(document: Mapping[str, Any] | None) -> dict[str, Any]:
             "description": _text(achievement.get("description")),
             "criteria": _text(_obj(achievement.get("criteria")).get("narrative")),
             "type": _text(achievement.get("achievementType")),
+            "in_language": _text(achievement.get("inLanguage")),
+            # Other language editions the issuer links (OB `related`); only web addresses can be opened.
+            "editions": [
+                {"url": entry["id"], "language": _text(entry.get("inLanguage"))}
+                for entry in _list(achievement.get("related"))
+                if isinstance(entry, dict) and str(entry.get("id", "")).startswith(("https://", "http://"))
+                and _text(entry.get("inLanguage"))
+            ],
             "outcomes": [outcome for outcome in outcomes if outcome["statement"]],
             "eqf_level": achievement.get("eqfLevel"),
             "seqf_level": achievement.get("seqfLevel"),

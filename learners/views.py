@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +19,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from badges.editions import achievement_edition
 from badges.models import AssessmentType
 from issuers.files import stored_file_response
 from issuers.identifiers import public_url
-from learners import services
+from learners import dids, services
 from learners.access import access_credential_for_learner, access_external_credential_for_learner
-from learners.forms import CatalogueFilterForm, DeleteAccountForm, ImportForm, PublicProfileForm
+from learners.forms import CatalogueFilterForm, DeleteAccountForm, DidProofForm, ImportForm, PublicProfileForm
 from learners.selectors import (
     catalogue_facets,
     catalogue_search,
@@ -32,6 +35,7 @@ from learners.selectors import (
     credential_state,
     external_credential_list_for_learner,
     learner_profile_by_handle,
+    learner_verified_did,
     shared_credentials_for_learner,
 )
 from learners.sharing import credential_share_url, linkedin_add_url, qr_svg
@@ -54,7 +58,13 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         language=filters.get("language") or "",
     )
     page = Paginator(achievements, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    prefetch_related_objects(
+        list(page.object_list), "translations", "learning_outcomes__translations",
+        "learning_outcomes__rubric_levels__translations",
+    )
     for achievement in page.object_list:
+        # In the visitor's language where the issuer gave a translation, else as written.
+        achievement.edition = achievement_edition(achievement, request.LANGUAGE_CODE)
         achievement.assessment_type_labels = [
             AssessmentType(kind).label for kind in achievement.assessment_types if kind in AssessmentType.values
         ]
@@ -221,6 +231,57 @@ def external_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     services.external_credential_delete(external=external, learner=request.user)
     messages.success(request, _("The imported credential was removed from your wallet."))
     return redirect("learners:wallet")
+
+
+# --- DID ---------------------------------------------------------------------------------------------
+def _did_context(request: HttpRequest, form: DidProofForm, nonce: str = "") -> dict:
+    audience = settings.PUBLIC_BASE_URL
+    return {
+        "did": learner_verified_did(request.user),
+        "form": form,
+        "nonce": nonce,
+        "audience": audience,
+        "minutes": dids.CHALLENGE_MINUTES,
+        "example_header": json.dumps({"alg": "EdDSA", "kid": "did:key:z6Mk…#z6Mk…"}),
+        "example_payload": json.dumps({"nonce": nonce or "…", "aud": audience}, ensure_ascii=False),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def did_page(request: HttpRequest) -> HttpResponse:
+    """GET: the learner's DID and how to add one. POST: the signed challenge."""
+    form = DidProofForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            learner_did = dids.learner_did_prove(user=request.user, token=form.cleaned_data["signed"])
+        except dids.DidProofRefused as refusal:
+            form.add_error("signed", refusal.message)
+        else:
+            messages.success(request, _(
+                "Your DID %(did)s is added. Micro-credentials issued to you from now on name it.")
+                % {"did": learner_did.did})
+            return redirect("learners:did")
+    nonce = getattr(form, "cleaned_data", {}).get("nonce") or ""
+    status = 400 if form.errors else 200
+    return render(request, "learners/did.html", _did_context(request, form, nonce), status=status)
+
+
+@login_required
+@require_POST
+def did_challenge(request: HttpRequest) -> HttpResponse:
+    """A new challenge, shown once on the page that the POST renders (only its hash is kept)."""
+    challenge = dids.did_challenge_create(user=request.user)
+    form = DidProofForm(initial={"nonce": challenge.nonce})
+    return render(request, "learners/did.html", _did_context(request, form, challenge.nonce))
+
+
+@login_required
+@require_POST
+def did_remove(request: HttpRequest) -> HttpResponse:
+    dids.learner_did_remove(user=request.user)
+    messages.success(request, _("Your DID is removed. New micro-credentials name you only by your e-mail address."))
+    return redirect("learners:did")
 
 
 # --- Your data -----------------------------------------------------------------------------------------

@@ -160,3 +160,38 @@ def test_the_designer_in_swedish_is_accessible(page, issuer, designer, axe, scre
     axe.assert_clean(page)
     screenshot(page, "designer-edit-sv")
     assert_no_horizontal_scroll(page)
+
+
+def test_the_designer_writes_the_english_texts_and_english_visitors_read_them(page, issuer, designer, axe,
+                                                                            screenshot):
+    from badges import achievement_services as workflow
+    from tests.factories import make_draft, workflow_member
+
+    draft = make_draft(issuer)
+    sign_in(page, designer)
+    page.goto(f"/console/{issuer.slug}/achievements/{draft.public_id}/edit/")
+    page.get_by_role("link", name="Texts in English").click()
+    page.wait_for_url("**/translation/en/")
+    page.get_by_label("Title").fill("Working together in a team")
+    page.get_by_label("Short description").fill("Can work together in a team.")
+    page.get_by_label("What the learner must show").fill("Has carried out a shared task.")
+    page.locator("textarea[name$='-statement']").fill("Share out tasks in a team.")
+    page.get_by_label("Name of level 2, learning outcome 1").fill("Pass")
+    axe.assert_clean(page)
+    screenshot(page, "designer-translation")
+    assert_no_horizontal_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("button", name="Save the texts in English").click()
+    page.wait_for_url("**/translation/en/")
+    assert page.get_by_label("Title").input_value() == "Working together in a team"
+
+    achievement = workflow.achievement_submit_for_review(achievement=draft, by=designer)
+    reviewer = workflow_member(issuer, Role.QA_REVIEWER).user
+    achievement = workflow.achievement_review_approve(achievement=achievement, by=reviewer)
+    workflow.achievement_publish(achievement=achievement, by=reviewer)
+    page.goto(f"/a/{draft.public_id}")
+    assert page.locator("h1[lang=en]").inner_text() == "Working together in a team"
+    assert page.locator(".outcome-statement[lang=en]").inner_text() == "Share out tasks in a team."
+    axe.assert_clean(page)
+    screenshot(page, "achievement-public-en")
+    assert_no_horizontal_scroll(page)

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from badges import achievement_services as workflow
 from badges.achievement_services import RubricLevelInput
+from badges.designer_services import LevelTranslationInput, OutcomeTranslationInput, achievement_translation_save
 from badges.models import Achievement, Credential
 from badges.services import achievement_create, credential_issue
 from issuers.membership import issuer_member_add
@@ -81,6 +82,25 @@ ACHIEVEMENTS = [
                 "assessment_criteria": "Bedöms under praktiken av handledaren med hjälp av matrisen.",
             },
         ],
+        "translation": {
+            "language": "en",
+            "name": "Swedish for care work: talking with care recipients",
+            "description": "Can talk with care recipients about everyday life, well-being and needs, and adapt "
+            "the language to the person.",
+            "criteria_narrative": "In an assessed conversation with a care recipient, the learner shows that they "
+            "can greet, ask about needs, explain what will happen and check that the recipient has understood.",
+            "target_group": "Adult learners with Swedish as a second language who train for or work in health "
+            "and social care.",
+            "standalone_value": "Shows an employer in elderly care or home care that the person can manage "
+            "everyday conversations with care recipients in Swedish.",
+            "prerequisites": "Swedish as a second language, part 2, or equivalent knowledge.",
+            "outcomes": [
+                ("Greet and talk with a care recipient about everyday life, well-being and needs in simple Swedish.",
+                 "Assessed in a role-played conversation with a care recipient, observed by the teacher."),
+                ("Explain to the care recipient what will happen and check that they have understood.",
+                 "Assessed during the work placement by the supervisor, using the rubric."),
+            ],
+        },
     },
     {
         "name": "Samarbete i arbetsgrupp",
@@ -123,6 +143,23 @@ ACHIEVEMENTS = [
                 "assessment_criteria": "Deltagarens skriftliga reflektion och handledarens observation.",
             },
         ],
+        "translation": {
+            "language": "en",
+            "name": "Working together in a team",
+            "description": "Can give and take information, share out tasks and resolve disagreements in a team.",
+            "criteria_narrative": "During the work placement the learner has carried out a shared task in a group "
+            "and described their own role; the supervisor has confirmed the cooperation.",
+            "target_group": "Adult learners in vocational programmes with workplace-based learning.",
+            "standalone_value": "Shows that the person can plan and carry out a task together with others at a "
+            "workplace.",
+            "prerequisites": "Started a vocational programme with a work placement.",
+            "outcomes": [
+                ("Share out tasks in a team and follow up that they get done.",
+                 "The supervisor observes a working shift and assesses against the rubric."),
+                ("Describe their own role in the team and handle a disagreement objectively.",
+                 "The learner's written reflection and the supervisor's observation."),
+            ],
+        },
     },
     {
         "name": "Knowledgeable Problem Articulator",
@@ -167,6 +204,24 @@ ACHIEVEMENTS = [
                 "assessment_criteria": "A teacher assesses the lesson plan against the rubric and gives feedback.",
             },
         ],
+        "translation": {
+            "language": "sv",
+            "name": "Kunnig problemformulerare",
+            "description": "Formulerar hållbarhetsproblem (de globala målen) i undervisningen i det egna "
+            "yrkesämnet.",
+            "criteria_narrative": "Lämna in belägg för att du tillämpar de globala målen för hållbar utveckling i "
+            "undervisningen i ditt yrkesämne; en lärare bedömer dem och ger återkoppling.",
+            "target_group": "Yrkeslärare i gymnasieskolan och vuxenutbildningen.",
+            "standalone_value": "Visar att läraren kan bygga in hållbarhetsproblem i undervisningen i sitt eget "
+            "yrkesämne.",
+            "prerequisites": "En lärartjänst eller lärarutbildning i ett yrkesämne.",
+            "outcomes": [
+                ("Beskriva ett hållbarhetsproblem från sitt yrkesområde med hjälp av de globala målen.",
+                 "Portfolion namnger problemet, de mål som berörs och vilka som påverkas."),
+                ("Planera en lektion där eleverna arbetar med det problemet.",
+                 "En lärare bedömer lektionsplaneringen mot matrisen och ger återkoppling."),
+            ],
+        },
     },
 ]
 
@@ -219,11 +274,13 @@ class Command(BaseCommand):
         """
         spec = dict(spec)
         definition, outcomes = spec.pop("definition"), spec.pop("outcomes")
+        translation = spec.pop("translation")
         achievement = issuer.achievements.filter(name=spec["name"]).order_by("-version").first()
         if achievement is None:
             achievement = achievement_create(issuer=issuer, created_by=designer, **spec)
         elif achievement.status == Achievement.Status.PUBLISHED:
-            if workflow.achievement_scorecard(achievement=achievement).publishable:
+            translated = achievement.translations.filter(language=translation["language"]).exists()
+            if translated and workflow.achievement_scorecard(achievement=achievement).publishable:
                 return achievement
             achievement = workflow.achievement_new_version(achievement=achievement, by=designer)
         if achievement.status == Achievement.Status.DRAFT:
@@ -233,12 +290,34 @@ class Command(BaseCommand):
                     workflow.achievement_outcome_add(
                         achievement=achievement, by=designer, rubric_levels=self._rubric(spec), **outcome
                     )
+            self._translate(achievement, translation, designer=designer)
             achievement = workflow.achievement_submit_for_review(achievement=achievement, by=designer)
         if achievement.status == Achievement.Status.IN_REVIEW:
             achievement = workflow.achievement_review_approve(
                 achievement=achievement, by=reviewer, comment="Demo: granskad och godkänd."
             )
         return workflow.achievement_publish(achievement=achievement, by=reviewer)
+
+    def _translate(self, achievement: Achievement, spec: dict[str, Any], *, designer: AbstractUser) -> None:
+        """The texts in the other language, rubric level names included (the rubric is the other language's)."""
+        spec = dict(spec)
+        language, texts = spec.pop("language"), spec.pop("outcomes")
+        rubric = self._rubric({"in_language": language})
+        outcomes = [
+            OutcomeTranslationInput(
+                outcome_id=str(outcome.public_id),
+                statement=statement,
+                assessment_criteria=criteria,
+                levels=tuple(
+                    LevelTranslationInput(level_id=str(level.public_id), name=text.name, description=text.description)
+                    for level, text in zip(outcome.rubric_levels.all(), rubric, strict=False)
+                ),
+            )
+            for outcome, (statement, criteria) in zip(
+                achievement.learning_outcomes.prefetch_related("rubric_levels"), texts, strict=False
+            )
+        ]
+        achievement_translation_save(achievement=achievement, by=designer, language=language, outcomes=outcomes, **spec)
 
     def _rubric(self, spec: dict[str, Any]) -> tuple[RubricLevelInput, ...]:
         if spec.get("in_language") == "en":
