@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from assessment import learner_data
+        from learners.signals import learner_erase, learner_export_collect
+
+        learner_export_collect.connect(learner_data.on_learner_export_collect, dispatch_uid="assessment-export")
+        learner_erase.connect(learner_data.on_learner_erase, dispatch_uid="assessment-erase")

@@ -57,13 +57,19 @@ class Application(models.Model):
         REVISION_REQUESTED = "revision_requested", _("revision requested")
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("not approved")
+        # The learner deleted their account while the application was still open (see learner_data).
+        ERASED = "erased", _("withdrawn: the learner deleted their account")
 
     EDITABLE = (Status.DRAFT, Status.REVISION_REQUESTED)
     IN_ASSESSMENT = (Status.SUBMITTED, Status.SECOND_APPROVAL)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="applications")
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications")
+    # Null once the learner's personal data is erased: the application stays, anonymous, because the
+    # append-only audit trail and any issued credential refer to it (assessment.learner_data).
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="applications"
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     show_name = models.BooleanField(
         _("show my name in the credential"),
@@ -80,6 +86,7 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("application")
@@ -88,7 +95,7 @@ class Application(models.Model):
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self) -> str:
-        return f"{self.learner} → {self.achievement}"
+        return f"{self.learner or '–'} → {self.achievement}"
 
     @property
     def is_editable(self) -> bool:
@@ -320,6 +327,7 @@ class AssessmentAuditEvent(models.Model):
         POLICY_CHANGED = "policy_changed", _("assessment policy changed")
         AWARD_PREPARED = "award_prepared", _("direct award prepared")
         AWARD_CONFIRMED = "award_confirmed", _("direct award confirmed")
+        ERASED = "erased", _("learner's personal data erased")
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"

@@ -50,6 +50,7 @@ from badges.models import Achievement, Credential, LearningOutcome, RubricLevel
 from badges.services import credential_issue
 from issuers.identifiers import public_url
 from issuers.models import Issuer, IssuerMember, Role
+from learners.selectors import learner_verified_did, learner_verified_did_for_email
 
 logger = logging.getLogger(__name__)
 Kind = AssessmentAuditEvent.Kind
@@ -99,6 +100,8 @@ def _check_learner(application: Application, by: AbstractBaseUser) -> None:
 
 def _notify_learner(application: Application, template: str, **context: Any) -> None:
     """Render now, in the learner's language, and send once the transaction has committed."""
+    if application.learner is None:  # erased
+        return
     address = learner_email(application.learner)
     if address is None:
         return
@@ -548,7 +551,7 @@ def credential_evidence(evidence: list[Evidence]) -> list[dict[str, Any]]:
 
 
 def _issue_for(application: Application, *, assessment: Assessment, issued_by: AbstractBaseUser) -> Credential:
-    address = learner_email(application.learner)
+    address = learner_email(application.learner) if application.learner is not None else None
     if address is None:
         raise ApplicationError(
             "no_verified_email", _("The learner has no verified e-mail address to issue the credential to.")
@@ -564,6 +567,8 @@ def _issue_for(application: Application, *, assessment: Assessment, issued_by: A
         issued_by=issued_by,
         results=results,
         evidence=credential_evidence(evidence_current(application)),
+        # Once the learner has proved control of a DID (learners.dids), the credential names it too.
+        recipient_did=learner_verified_did(application.learner) or "",
     )
     application.credential = credential
     application.save(update_fields=["credential", "updated_at"])
@@ -653,6 +658,7 @@ def award_batch_confirm(*, batch: AwardBatch, by: AbstractBaseUser) -> AwardBatc
             recipient_email=recipient.email,
             recipient_name=recipient.name or None,
             issued_by=by,
+            recipient_did=learner_verified_did_for_email(recipient.email) or "",
         )
         recipient.save(update_fields=["credential"])
     batch.status = AwardBatch.Status.CONFIRMED

@@ -79,3 +79,14 @@ class DeleteAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(label=_("I understand that this cannot be undone"))
+
+
+class DidProofForm(forms.Form):
+    signed = forms.CharField(
+        label=_("The signed challenge from your wallet"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_("A long text in three parts separated by dots (a compact JWS)."),
+    )
+    # The challenge shown on the page, carried along so it can be shown again if something is wrong.
+    nonce = forms.RegexField(regex=r"^[A-Za-z0-9_-]{1,100}$", required=False, widget=forms.HiddenInput)

@@ -75,3 +75,39 @@ class ExternalCredential(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.verdict == "valid"
+
+
+class DidChallenge(models.Model):
+    """A one-time challenge a learner's wallet signs to prove it controls a DID.
+
+    Only a hash of the nonce is stored; the nonce itself is shown once, to the learner who asked for it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="did_challenges")
+    nonce_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("DID challenge")
+        verbose_name_plural = _("DID challenges")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class LearnerDid(models.Model):
+    """A DID the learner has proved they control; credentials issued afterwards name it as their subject."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_did")
+    did = models.CharField(_("DID"), max_length=500)
+    verified_at = models.DateTimeField(_("verified"))
+
+    class Meta:
+        verbose_name = _("learner DID")
+        verbose_name_plural = _("learner DIDs")
+
+    def __str__(self) -> str:
+        return self.did

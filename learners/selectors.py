@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from badges.models import Achievement, Credential
-from learners.models import ExternalCredential, LearnerProfile
+from learners.models import ExternalCredential, LearnerDid, LearnerProfile
 
 
 def learner_verified_emails(user: AbstractBaseUser | AnonymousUser) -> list[str]:
@@ -20,6 +20,22 @@ def learner_verified_emails(user: AbstractBaseUser | AnonymousUser) -> list[str]
         return []
     return sorted({email.lower() for email in EmailAddress.objects.filter(user=user, verified=True)
                    .values_list("email", flat=True)})
+
+
+def learner_verified_did(user: AbstractBaseUser | AnonymousUser) -> str | None:
+    """The DID the person proved they control (learners.dids), which credentials issued to them name."""
+    if not user.is_authenticated:
+        return None
+    return LearnerDid.objects.filter(user=user).values_list("did", flat=True).first()
+
+
+def learner_verified_did_for_email(email: str) -> str | None:
+    """The proved DID of whoever verified `email`: for awards made to an address rather than to an account."""
+    return (
+        LearnerDid.objects.filter(user__emailaddress__email__iexact=email.strip(), user__emailaddress__verified=True)
+        .values_list("did", flat=True)
+        .first()
+    )
 
 
 def _learner_credentials(emails: list[str]) -> QuerySet[Credential]:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from badges.models import Credential
-from learners.models import ExternalCredential, LearnerProfile
+from learners.models import DidChallenge, ExternalCredential, LearnerDid, LearnerProfile
 from learners.selectors import (
     credential_state,
     learner_verified_emails,
@@ -228,11 +228,19 @@ def learner_export_write(*, user: AbstractBaseUser, file: IO[bytes], limit: int 
             "handle": profile.public_handle,
             "display_name": profile.display_name,
         },
+        "did": _did_summary(user),
         "credentials": summary,
         "imported_credentials": externals,
     }
     archive.add("profile.json", json.dumps(account, ensure_ascii=False, indent=2))
     archive.zip.close()
+
+
+def _did_summary(user: AbstractBaseUser) -> dict[str, str] | None:
+    learner_did = LearnerDid.objects.filter(user=user).first()
+    if learner_did is None:
+        return None
+    return {"did": learner_did.did, "verified_at": learner_did.verified_at.isoformat()}
 
 
 def learner_export_tempfile(*, user: AbstractBaseUser, limit: int = EXPORT_MAX_BYTES) -> IO[bytes]:
@@ -258,7 +266,9 @@ def learner_account_delete(*, user: AbstractBaseUser, password: str) -> None:
 
     - The user row is anonymised and deactivated rather than deleted, so records of other apps that
       point at it (applications, assessments) lose the person, not their integrity.
-    - E-mail addresses, sign-in methods, the wallet profile and imported credentials are deleted.
+    - E-mail addresses, sign-in methods, the wallet profile, the proved DID and imported credentials are
+      deleted. Other apps erase what they hold through `learner_erase` (assessment anonymises the
+      person's applications but keeps them and its append-only audit trail).
     - Credentials issued to the person keep their row and their signed document, unchanged: the copies the
       learner downloaded stay verifiable. What the row says about the person (recipient e-mail and name)
       is blanked, which also detaches them from any wallet, and public sharing is switched off. The signed
@@ -276,6 +286,8 @@ def learner_account_delete(*, user: AbstractBaseUser, password: str) -> None:
     )
     learner_erase.send(sender=LearnerProfile, user=user)
     ExternalCredential.objects.filter(user=user).delete()
+    LearnerDid.objects.filter(user=user).delete()
+    DidChallenge.objects.filter(user=user).delete()
     LearnerProfile.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     _delete_sign_in_methods(user)

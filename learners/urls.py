@@ -20,6 +20,9 @@ urlpatterns = [
     path("wallet/imported/<uuid:public_id>/delete", views.external_delete, name="external-delete"),
     path("wallet/export/", views.export_page, name="export"),
     path("wallet/export/download", views.export_download, name="export-download"),
+    path("wallet/did/", views.did_page, name="did"),
+    path("wallet/did/challenge", views.did_challenge, name="did-challenge"),
+    path("wallet/did/remove", views.did_remove, name="did-remove"),
     path("wallet/delete-account/", views.account_delete, name="account-delete"),
     path("p/<str:handle>", views.public_profile, name="public-profile"),
 ]

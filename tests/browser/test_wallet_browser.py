@@ -98,3 +98,30 @@ def test_the_import_export_and_deletion_pages_are_accessible(page, amina, axe):
     page.get_by_role("button", name="Check and add").click()
     assert page.get_by_role("alert").get_by_text("Choose a file or paste a credential.").is_visible()
     axe.assert_clean(page)
+
+
+def test_amina_adds_her_did_with_a_signed_challenge(page, amina, axe):
+    from ob3.keys import LocalSigner
+    from tests.learners.test_did import did_key, jws, key_kid
+
+    sign_in(page, amina)
+    page.goto("/wallet/")
+    page.get_by_role("link", name="My DID", exact=False).click()
+    axe.assert_clean(page)
+    assert_no_horizontal_scroll(page)
+    page.get_by_role("button", name="Get a challenge").click()
+    nonce = page.locator("#challenge-nonce").inner_text()
+    axe.assert_clean(page)
+    assert_no_horizontal_scroll(page)
+
+    page.get_by_role("button", name="Check and add my DID").click()
+    assert page.get_by_role("alert").is_visible()
+    axe.assert_clean(page)
+    assert page.locator("#challenge-nonce").inner_text() == nonce
+
+    signer = LocalSigner.generate()
+    page.get_by_label("The signed challenge from your wallet").fill(jws(signer, kid=key_kid(signer), nonce=nonce))
+    page.get_by_role("button", name="Check and add my DID").click()
+    assert page.get_by_role("status").get_by_text("Your DID", exact=False).is_visible()
+    assert page.get_by_text(did_key(signer)).first.is_visible()
+    axe.assert_clean(page)
