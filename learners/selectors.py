@@ -138,6 +138,9 @@ def catalogue_search(
             | Q(human_code__icontains=word)
             | Q(issuer__name__icontains=word)
             | Q(learning_outcomes__statement__icontains=word)
+            | Q(translations__name__icontains=word)
+            | Q(translations__description__icontains=word)
+            | Q(learning_outcomes__translations__statement__icontains=word)
         )
     if issuer_slug:
         achievements = achievements.filter(issuer__slug=issuer_slug)

@@ -6,6 +6,7 @@ from learners import views
 
 app_name = "learners"
 urlpatterns = [
+    path("welcome/", views.after_sign_in, name="after-sign-in"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("wallet/", views.wallet, name="wallet"),
     path("wallet/credentials/<uuid:public_id>/", views.credential_detail, name="credential"),

@@ -23,6 +23,7 @@ from badges.editions import achievement_edition
 from badges.models import AssessmentType
 from issuers.files import stored_file_response
 from issuers.identifiers import public_url
+from issuers.selectors import issuer_memberships_for_user
 from learners import dids, services
 from learners.access import access_credential_for_learner, access_external_credential_for_learner
 from learners.forms import CatalogueFilterForm, DeleteAccountForm, DidProofForm, ImportForm, PublicProfileForm
@@ -44,6 +45,15 @@ CATALOGUE_PAGE_SIZE = 12
 
 
 # --- Catalogue -----------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def after_sign_in(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads: the console for people who work for an issuer, else the wallet."""
+    if issuer_memberships_for_user(user=request.user).exists():
+        return redirect("console:home")
+    return redirect("learners:wallet")
+
+
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     facets = catalogue_facets()

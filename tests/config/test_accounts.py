@@ -28,7 +28,7 @@ def test_sign_up_sends_a_verification_e_mail_and_holds_the_account_until_verifie
     confirm_url = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", mailoutbox[0].body).group(1)
     client.post(confirm_url)
     response = client.post(reverse("account_login"), {"login": "asa@example.org", "password": PASSWORD})
-    assert response["Location"] == reverse("console:home")
+    assert response["Location"] == reverse("learners:after-sign-in")
     assert client.get(reverse("console:home")).status_code == 200
 
 
@@ -52,7 +52,7 @@ def test_a_password_reset_link_is_sent_by_e_mail(client, mailoutbox):
 def test_demo_people_sign_in_with_e_mail_or_user_name(client, login):
     call_command("demo_load", stdout=open("/dev/null", "w"))  # noqa: SIM115
     response = client.post(reverse("account_login"), {"login": login, "password": "mikromerit-demo"})
-    assert response.status_code == 302 and response["Location"] == reverse("console:home")
+    assert response.status_code == 302 and response["Location"] == reverse("learners:after-sign-in")
 
 
 def test_the_second_factor_page_is_offered_to_signed_in_people(client):

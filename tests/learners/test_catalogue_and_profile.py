@@ -45,7 +45,7 @@ def test_drafts_are_not_listed(issuer):
 def test_each_entry_shows_what_it_requires_and_links_to_its_page_and_to_apply(achievement):
     page = Client().get(reverse("learners:catalogue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'href="/a/{achievement.public_id}"' in page
-    assert f'href="/applications/new/{achievement.public_id}"' in page
+    assert f'href="/applications/new/{achievement.public_id}/"' in page
     assert "EQF level 3" in page and "40 hours" in page
     assert "practical demonstration, observation" in page
     assert "Fördela uppgifter i en arbetsgrupp" in page
