@@ -15,12 +15,12 @@ Nothing of an earlier round is overwritten.
 from __future__ import annotations
 
 import uuid
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from badges.append_only import AppendOnlyEvent
 from badges.models import Achievement, Credential, LearningOutcome, RubricLevel
 from issuers.models import Issuer
 
@@ -299,15 +299,7 @@ class AwardRecipient(models.Model):
         return self.email
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("audit events are append-only")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("audit events are append-only")
-
-
-class AssessmentAuditEvent(models.Model):
+class AssessmentAuditEvent(AppendOnlyEvent):
     """The append-only story of an application or an award batch: each step, who took it, and why."""
 
     class Kind(models.TextChoices):
@@ -335,26 +327,9 @@ class AssessmentAuditEvent(models.Model):
     batch = models.ForeignKey(AwardBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events")
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyEvent.Meta):
         verbose_name = _("assessment audit event")
         verbose_name_plural = _("assessment audit events")
-        ordering = ["created_at", "pk"]
 
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("assessment audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("assessment audit events are append-only")

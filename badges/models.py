@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from badges.append_only import AppendOnlyEvent
 from issuers.identifiers import public_url
 from issuers.models import Issuer
 
@@ -397,15 +397,7 @@ class ExternalReview(models.Model):
         return f"{self.body}, {self.reviewed_on}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("events are append-only")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("events are append-only")
-
-
-class CredentialEvent(models.Model):
+class CredentialEvent(AppendOnlyEvent):
     """The append-only story of a credential: who asked for it, each pipeline step, failures."""
 
     class Kind(models.TextChoices):
@@ -422,32 +414,13 @@ class CredentialEvent(models.Model):
 
     credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyEvent.Meta):
         verbose_name = _("credential event")
         verbose_name_plural = _("credential events")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("credential events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("credential events are append-only")
 
 
-class AchievementAuditEvent(models.Model):
+class AchievementAuditEvent(AppendOnlyEvent):
     """The append-only story of an achievement's definition: each review step, who took it and why."""
 
     class Kind(models.TextChoices):
@@ -462,30 +435,11 @@ class AchievementAuditEvent(models.Model):
 
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="audit_events")
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     comment = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyEvent.Meta):
         verbose_name = _("achievement audit event")
         verbose_name_plural = _("achievement audit events")
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("achievement audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("achievement audit events are append-only")
 
 
 class StatusList(models.Model):
