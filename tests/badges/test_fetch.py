@@ -4,13 +4,14 @@ through the injected `allow_loopback` and resolver; production refuses both."""
 import json
 import ssl
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import trustme
 from django.core.cache import cache
 
 from badges.fetch import Fetcher, FetchError, address_is_public
+from tests.https_server import https_server
 
 RELEASE = threading.Event()
 
@@ -41,16 +42,9 @@ def ca():
 
 @pytest.fixture(scope="module")
 def server(ca):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("localhost").configure_cert(context)
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.server_address[1]
-    RELEASE.set()
-    httpd.shutdown()
+    with https_server(ca, "localhost", Handler) as port:
+        yield port
+        RELEASE.set()  # let a deliberately hanging request finish before the server stops
 
 
 @pytest.fixture(autouse=True)

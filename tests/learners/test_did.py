@@ -3,9 +3,8 @@
 import json
 import re
 import ssl
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import trustme
@@ -23,6 +22,7 @@ from learners.verification import platform_key_resolver
 from ob3.keys import P256, LocalSigner
 from ob3.multibase import b64url_encode
 from ob3.verify import verify
+from tests.https_server import https_server
 
 pytestmark = pytest.mark.django_db
 
@@ -157,14 +157,8 @@ def ca():
 
 @pytest.fixture(scope="module")
 def did_server(ca):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), DidHandler)
-    httpd.daemon_threads = True
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("wallet.example").configure_cert(context)
-    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
+    with https_server(ca, "wallet.example", DidHandler) as port:
+        yield port
 
 
 @pytest.fixture
