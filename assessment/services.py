@@ -302,7 +302,8 @@ def mentor_invite(*, application: Application, by: AbstractBaseUser, email: str)
 def mentor_invitation_check(*, token: str, user: AbstractBaseUser, lock: bool = False) -> MentorInvitation:
     """The open invitation behind a link, for a signed-in person with a verified matching address."""
     invitations = MentorInvitation.objects.select_related("application__achievement__issuer", "application__learner")
-    invitation = (invitations.select_for_update() if lock else invitations).filter(
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the learner.
+    invitation = (invitations.select_for_update(of=("self",)) if lock else invitations).filter(
         token_hash=mentor_token_hash(token), accepted_at__isnull=True, revoked_at__isnull=True
     ).first()
     if invitation is None or not invitation.application.is_editable:
