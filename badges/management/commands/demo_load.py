@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from badges import achievement_services as workflow
 from badges.achievement_services import RubricLevelInput
@@ -365,5 +366,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  {issuer.public_id}")
         self.stdout.write(f"Demo logins, by e-mail or user name (password for all: {DEMO_PASSWORD}):")
         for username, first_name, roles in PEOPLE:
-            label = ", ".join(str(Role(role).label) for role in sorted(roles)) or "learner"
+            # The rest of this output is English; keep the role names in the same language.
+            with translation.override("en"):
+                label = ", ".join(str(Role(role).label) for role in sorted(roles)) or "learner"
             self.stdout.write(f"  {username + '@example.org':<28} {username:<14} {first_name:<8} {label}")
