@@ -144,14 +144,29 @@ def credential_verify(*, credential: Credential, now: datetime | None = None) ->
     return _verify(data or b"", fetcher=None, now=now, canonicalizer=fast_canonicalizer)
 
 
-def upload_verify(*, data: bytes | str, now: datetime | None = None) -> Verification:
-    """Check anything someone hands us: a baked PNG/SVG, a JSON credential or a VC-JWT, from any issuer."""
+def _verify_untrusted(data: bytes | str, *, fetcher: fetch.Fetcher | None, now: datetime | None) -> Verification:
     text = data.decode("utf-8", "ignore") if isinstance(data, bytes) and data[:1] in (b"{", b"[") else data
     if isinstance(text, str) and not fetch._json_depth_ok(text):
         refusal = Check("format", False, _("The JSON is nested too deeply to be a credential."))
         result = VerificationResult(checks=[refusal])
         return Verification(result=result, verdict=INVALID, problems=list(result.checks))
-    return _verify(data, fetcher=fetch.default_fetcher(), now=now)
+    return _verify(data, fetcher=fetcher, now=now)
+
+
+def upload_verify(*, data: bytes | str, now: datetime | None = None) -> Verification:
+    """Check anything someone hands us: a baked PNG/SVG, a JSON credential or a VC-JWT, from any issuer."""
+    return _verify_untrusted(data, fetcher=fetch.default_fetcher(), now=now)
+
+
+def offline_verify(*, data: bytes | str, now: datetime | None = None) -> Verification:
+    """Like upload_verify, but nothing is fetched from other sites: our own issuers' keys and status
+    lists come from the database; another issuer's documents are reported as not consulted."""
+    return _verify_untrusted(data, fetcher=None, now=now)
+
+
+def offline_key_resolver() -> KeyResolver:
+    """Resolves the keys of this site's issuers from the database, and nothing else."""
+    return KeyResolver(fetch=_document_fetcher(None))
 
 
 def credential_for_document(verification: Verification) -> Credential | None:

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from badges.models import Credential
+from badges.verification import offline_verify
 from learners.models import DidChallenge, ExternalCredential, LearnerDid, LearnerProfile
 from learners.selectors import (
     credential_state,
     learner_verified_emails,
 )
 from learners.signals import learner_erase, learner_export_collect
-from learners.verification import credential_data_verify
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 EXPORT_MAX_BYTES = 500 * 1024 * 1024
@@ -102,7 +102,7 @@ def external_credential_import(*, user: AbstractBaseUser, data: bytes, filename:
         raise ImportUnreadable("too_large")
     if not data.strip():
         raise ImportUnreadable("empty")
-    result = credential_data_verify(data)
+    result = offline_verify(data=data).result
     if result.credential is None or result.format is None:
         format_check = result.check("format")
         reason = next((c.reason for c in result.checks if not c.passed), format_check.reason if format_check else "")

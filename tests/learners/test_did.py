@@ -15,10 +15,10 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from badges.fetch import Fetcher
+from badges.verification import offline_key_resolver
 from learners.dids import DidProofRefused, did_challenge_create, learner_did_prove
 from learners.models import DidChallenge, LearnerDid
 from learners.selectors import learner_verified_did
-from learners.verification import platform_key_resolver
 from ob3.keys import P256, LocalSigner
 from ob3.multibase import b64url_encode
 from ob3.verify import verify
@@ -274,7 +274,7 @@ def test_a_credential_issued_afterwards_names_the_did_and_verifies(amina, signer
     credential = issue("amina@example.org", recipient_did=learner_verified_did(amina))
     assert credential.document["credentialSubject"]["id"] == did_key(signer)
     assert credential.document["credentialSubject"]["identifier"]  # the salted e-mail hash stays
-    assert verify(credential.document, resolver=platform_key_resolver()).valid
+    assert verify(credential.document, resolver=offline_key_resolver()).valid
 
 
 def test_the_export_names_the_did_and_deletion_removes_it(amina, signer):

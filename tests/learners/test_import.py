@@ -6,7 +6,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from badges.models import Credential
 from learners.models import ExternalCredential
 from learners.services import IMPORT_MAX_BYTES, ImportUnreadable, external_credential_import
 
@@ -61,9 +60,11 @@ def test_a_tampered_credential_is_kept_as_invalid_with_the_reason(credential, am
 
 
 def test_a_credential_revoked_here_is_reported_revoked(credential, amina):
-    from django.utils import timezone
+    from badges.revocation import credential_revoke
+    from tests.factories import make_member
 
-    Credential.objects.filter(pk=credential.pk).update(status=Credential.Status.REVOKED, revoked_at=timezone.now())
+    owner = make_member(credential.issuer, "olle", "owner").user
+    credential_revoke(credential=credential, by=owner, reason="Utfärdat av misstag.")
     external = external_credential_import(user=amina, data=json.dumps(credential.document).encode())
     assert external.verdict == "revoked"
 
