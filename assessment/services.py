@@ -8,9 +8,7 @@ once (in the learner's language) and sent after the commit. Issuing goes through
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -50,6 +48,7 @@ from badges.models import Achievement, Credential, LearningOutcome, RubricLevel
 from badges.services import credential_issue
 from issuers.identifiers import public_url
 from issuers.models import Issuer, IssuerMember, Role
+from issuers.tokens import secret_token, secret_token_hash
 from learners.selectors import learner_verified_did, learner_verified_did_for_email
 
 logger = logging.getLogger(__name__)
@@ -263,9 +262,6 @@ def evidence_current(application: Application) -> list[Evidence]:
 
 
 # --- Mentors -------------------------------------------------------------------------------------------
-def mentor_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
 
 @transaction.atomic
 def mentor_invite(*, application: Application, by: AbstractBaseUser, email: str) -> MentorInvitation:
@@ -275,11 +271,11 @@ def mentor_invite(*, application: Application, by: AbstractBaseUser, email: str)
     email = email.strip().lower()
     if email in {address.lower() for address in EmailAddress.objects.filter(user=by).values_list("email", flat=True)}:
         raise ApplicationError("self_mentor", _("Invite someone else: this is your own e-mail address."))
-    token = secrets.token_urlsafe(32)
+    token = secret_token()
     invitation = MentorInvitation.objects.create(
         application=application,
         email=email,
-        token_hash=mentor_token_hash(token),
+        token_hash=secret_token_hash(token),
         expires_at=timezone.now() + timedelta(days=settings.MENTOR_INVITATION_DAYS),
     )
     context = {
@@ -304,7 +300,7 @@ def mentor_invitation_check(*, token: str, user: AbstractBaseUser, lock: bool = 
     invitations = MentorInvitation.objects.select_related("application__achievement__issuer", "application__learner")
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the learner.
     invitation = (invitations.select_for_update(of=("self",)) if lock else invitations).filter(
-        token_hash=mentor_token_hash(token), accepted_at__isnull=True, revoked_at__isnull=True
+        token_hash=secret_token_hash(token), accepted_at__isnull=True, revoked_at__isnull=True
     ).first()
     if invitation is None or not invitation.application.is_editable:
         raise ApplicationError("invalid", _("This invitation link is not valid or has already been used."))

@@ -6,9 +6,7 @@ remove the last owner.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -25,12 +23,10 @@ from django.utils.translation import gettext as _
 
 from issuers.errors import MembershipRefused
 from issuers.models import Issuer, IssuerInvitation, IssuerMember, Role
+from issuers.tokens import secret_token, secret_token_hash
 
 logger = logging.getLogger(__name__)
 
-
-def invitation_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _check_roles(roles: Iterable[str]) -> set[str]:
@@ -79,12 +75,12 @@ def issuer_member_invite(
     if IssuerMember.objects.filter(by_email, issuer=issuer).exists():
         raise MembershipRefused("already_member", _("%(email)s is already a member.") % {"email": email})
     IssuerInvitation.objects.filter(issuer=issuer, email=email, accepted_at__isnull=True).delete()
-    token = secrets.token_urlsafe(32)
+    token = secret_token()
     invitation = IssuerInvitation.objects.create(
         issuer=issuer,
         email=email,
         roles=sorted(chosen),
-        token_hash=invitation_token_hash(token),
+        token_hash=secret_token_hash(token),
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.ISSUER_INVITATION_DAYS),
     )
@@ -106,7 +102,7 @@ def _invitation_email(invitation: IssuerInvitation, token: str) -> tuple[str, st
 
 def issuer_invitation_for_token(token: str, *, lock: bool = False) -> IssuerInvitation | None:
     """The open invitation a link points at, or None if the link is unknown or already used."""
-    invitations = IssuerInvitation.objects.filter(token_hash=invitation_token_hash(token), accepted_at__isnull=True)
+    invitations = IssuerInvitation.objects.filter(token_hash=secret_token_hash(token), accepted_at__isnull=True)
     # Under the lock the database re-checks `accepted_at`, so a link clicked twice at once is used once.
     return (invitations.select_for_update() if lock else invitations.select_related("issuer")).first()
 

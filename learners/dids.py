@@ -11,9 +11,7 @@ The key must be one the DID lists for `authentication` or `assertionMethod` (a d
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges.fetch import Fetcher, FetchError, default_fetcher
+from issuers.tokens import secret_token, secret_token_hash
 from learners.models import DidChallenge, LearnerDid
 from learners.services import LearnerError
 from ob3.errors import KeyFormatError, Ob3Error
@@ -47,9 +46,6 @@ class DidProofRefused(LearnerError):
         self.code, self.message = code, message
 
 
-def _nonce_hash(nonce: str) -> str:
-    return hashlib.sha256(nonce.encode()).hexdigest()
-
 
 # --- Challenges ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -61,11 +57,11 @@ class Challenge:
 
 def did_challenge_create(*, user: AbstractBaseUser) -> Challenge:
     """A fresh challenge for the learner's wallet to sign. Earlier ones stay valid until they expire."""
-    nonce = secrets.token_urlsafe(32)
+    nonce = secret_token()
     now = timezone.now()
     DidChallenge.objects.filter(user=user, expires_at__lt=now).delete()
     challenge = DidChallenge.objects.create(
-        user=user, nonce_hash=_nonce_hash(nonce), expires_at=now + timedelta(minutes=CHALLENGE_MINUTES)
+        user=user, nonce_hash=secret_token_hash(nonce), expires_at=now + timedelta(minutes=CHALLENGE_MINUTES)
     )
     return Challenge(nonce=nonce, audience=settings.PUBLIC_BASE_URL, expires_at=challenge.expires_at)
 
@@ -203,7 +199,7 @@ def learner_did_prove(*, user: AbstractBaseUser, token: str, fetcher: Fetcher | 
     """
     did, nonce = did_proof_check(token=token, fetcher=fetcher)
     now = timezone.now()
-    challenge = DidChallenge.objects.filter(user=user, nonce_hash=_nonce_hash(nonce)).first()
+    challenge = DidChallenge.objects.filter(user=user, nonce_hash=secret_token_hash(nonce)).first()
     if challenge is None:
         raise DidProofRefused("nonce", _(
             "The signed challenge is not the one we gave you. Sign the challenge shown on this page."))
