@@ -31,3 +31,7 @@ class BakingError(Ob3Error):
 
 class FormatError(Ob3Error):
     """Input is none of JSON, compact JWS, PNG or SVG, or is malformed."""
+
+
+class DocumentUnavailable(Ob3Error):
+    """A document a verifier needs (a key or identity document, a status list, a context) could not be had."""

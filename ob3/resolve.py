@@ -1,16 +1,24 @@
-"""Finding the public key behind a verification method, and who controls it.
+"""Finding the public key behind a verification method, and whether the issuer says it is theirs.
 
-Supported:
-- `did:key:z6Mk…#z6Mk…` — self-certifying; the controller is the DID.
-- `did:web:host:path…#frag` — the DID document from `documents` (keyed by DID or by its did.json
-  URL) or, when a `fetch` callable is injected, fetched from `https://host/path/did.json`.
-- `https://…#frag` — a controller document (e.g. the issuer's Profile) with `verificationMethod`
-  and `assertionMethod`, or a bare Multikey/JWK document at a URL without a fragment.
-- As the 1EdTech validator does, `<issuer id>#z6Mk…` carries its key in the fragment. Taking a key
-  from the fragment proves nothing about who owns it, so such a key is marked `confirmed=False`
-  unless the controller document is available and lists it.
+Two questions, answered separately:
 
-No I/O happens here: documents are passed in, or fetched through the injected `fetch`.
+1. `KeyResolver.resolve(verification_method)` — what key does this URL stand for?
+   - `did:key:z6Mk…#z6Mk…` — self-certifying.
+   - `did:web:host:path…#frag` — the DID document (from `documents`, keyed by DID or did.json URL, or
+     fetched from `https://host/path/did.json` through the injected `fetch`).
+   - `https://…/key` without a fragment — the URL serves the key itself: a Multikey or JsonWebKey
+     document (with `controller`), or a JWK (a VC-JWT `kid`, with `iss`).
+   - `https://…#frag` — the controller document at the URL before `#` lists it. As the 1EdTech validator
+     does, `<url>#z6Mk…` may also be read from the fragment when no document can be had.
+2. `KeyResolver.binding(resolved, issuer_id)` — does the issuer's own identity document (its DID
+   document, or the controller document at its https id) list that key, with the same key material,
+   for `assertionMethod`? Only then does a signature speak for the issuer. A key read from a fragment,
+   from a JWT header or from a document of some other URL proves nothing about who owns it.
+
+Errors come in two kinds: `ResolutionError` — the method is known not to give a usable key (not listed,
+malformed, wrong controller) — and its subclass `KeyUnavailable` — a document we need could not be had
+(offline, unreachable), so nothing can be concluded. No I/O happens here: documents are passed in, or
+fetched through the injected `fetch`.
 """
 
 from __future__ import annotations
@@ -23,21 +31,43 @@ from urllib.parse import unquote
 
 from ob3.errors import KeyFormatError, Ob3Error
 from ob3.keys import PublicKey
+from ob3.result import ISSUER_NOT_RESOLVABLE, KEY_DOCUMENT_UNAVAILABLE, KEY_IN_TOKEN, KEY_NOT_BOUND
 
 
 class ResolutionError(Ob3Error):
-    """The verification method could not be resolved to a key."""
+    """The verification method is known not to give a usable key of the issuer."""
+
+
+class KeyUnavailable(ResolutionError):
+    """A document needed to find or confirm the key could not be obtained; nothing can be concluded."""
+
+
+# How a key was found, when no verification method URL stands behind it.
+SOURCE_JWT_HEADER = "key embedded in the JWT header"
 
 
 @dataclass(frozen=True)
 class ResolvedKey:
     public_key: PublicKey
-    controller: str
-    verification_method: str
-    confirmed: bool  # the controller's own document lists this key for assertionMethod
+    controller: str  # who the document that gave the key says controls it ("" when nobody says)
+    verification_method: str  # "" for a key that came with no URL (a JWT header jwk)
     source: str  # how it was found, for the human-readable report
     # When the controller reported the key compromised (CID `revoked`); signatures made from then on
     # must not be trusted, earlier ones still can be.
+    revoked: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Whether the issuer's identity document binds a key to the issuer.
+
+    `state`: "bound"; "not_bound" — the issuer's own document says otherwise, so the signature is not
+    the issuer's; "unknown" — it could not be established (`code` says why, one of ob3.result's codes).
+    """
+
+    state: str
+    reason: str
+    code: str = ""
     revoked: datetime | None = None
 
 
@@ -63,10 +93,16 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _key_from_method(method: Mapping[str, Any]) -> PublicKey:
-    if isinstance(method.get("publicKeyMultibase"), str):
-        return PublicKey.from_multikey(method["publicKeyMultibase"])
-    if isinstance(method.get("publicKeyJwk"), dict):
-        return PublicKey.from_jwk(method["publicKeyJwk"])
+    try:
+        if isinstance(method.get("publicKeyMultibase"), str):
+            return PublicKey.from_multikey(method["publicKeyMultibase"])
+        if isinstance(method.get("publicKeyJwk"), dict):
+            return PublicKey.from_jwk(method["publicKeyJwk"])
+        if "kty" in method:
+            return PublicKey.from_jwk(dict(method))
+    except KeyFormatError as exc:
+        raise ResolutionError(f"unusable key in {method.get('id') or method.get('kid') or 'the document'}: {exc}") \
+            from None
     raise ResolutionError("verification method has neither publicKeyMultibase nor publicKeyJwk")
 
 
@@ -85,15 +121,14 @@ def _absolute(identifier: str, base: str) -> str:
     return base.split("#", 1)[0] + identifier if identifier.startswith("#") else identifier
 
 
-def key_from_controller_document(document: Mapping[str, Any], verification_method: str) -> ResolvedKey:
-    """Find `verification_method` in a DID/controller document; it must be an assertionMethod."""
+def listed_method(document: Mapping[str, Any], verification_method: str) -> Mapping[str, Any]:
+    """The entry for `verification_method` in a DID/controller document, authorised for assertionMethod.
+
+    Raises ResolutionError when the document does not list it, or lists it for other purposes only.
+    """
     doc_id = document.get("id")
     if not isinstance(doc_id, str):
         raise ResolutionError("controller document has no id")
-    # A bare Multikey / JsonWebKey document (the 1EdTech validator's https-without-fragment case).
-    if document.get("id") == verification_method and "controller" in document:
-        return ResolvedKey(_key_from_method(document), str(document["controller"]), verification_method,
-                           True, "Multikey document", _revoked(document))
     methods = {
         _absolute(m["id"], doc_id): m
         for m in _as_list(document.get("verificationMethod"))
@@ -111,13 +146,26 @@ def key_from_controller_document(document: Mapping[str, Any], verification_metho
         raise ResolutionError(f"{verification_method} is not listed in the controller document {doc_id}")
     if verification_method not in assertion:
         raise ResolutionError(f"{verification_method} is not authorised for assertionMethod by {doc_id}")
-    controller = method.get("controller", doc_id)
-    try:
-        key = _key_from_method(method)
-    except KeyFormatError as exc:
-        raise ResolutionError(f"unusable key in {verification_method}: {exc}") from None
-    return ResolvedKey(key, str(controller), verification_method, True, f"controller document {doc_id}",
-                       _revoked(method))
+    return method
+
+
+def key_from_controller_document(document: Mapping[str, Any], verification_method: str) -> ResolvedKey:
+    """The key `document` lists for `verification_method` (it must be an assertionMethod)."""
+    method = listed_method(document, verification_method)
+    doc_id = str(document["id"])
+    return ResolvedKey(_key_from_method(method), str(method.get("controller", doc_id)), verification_method,
+                       f"controller document {doc_id}", _revoked(method))
+
+
+def _key_document(document: Mapping[str, Any], url: str) -> ResolvedKey | None:
+    """A document at a fragment-less URL that is the key itself (Multikey/JsonWebKey document or a JWK)."""
+    if "kty" in document:  # a JWK, as a VC-JWT `kid` URL serves it (the 1EdTech validator expects this)
+        return ResolvedKey(_key_from_method(document), str(document.get("iss") or ""), url, f"JWK at {url}",
+                           _revoked(document))
+    if document.get("id") == url and ("publicKeyMultibase" in document or "publicKeyJwk" in document):
+        return ResolvedKey(_key_from_method(document), str(document.get("controller") or ""), url,
+                           f"key document {url}", _revoked(document))
+    return None
 
 
 class KeyResolver:
@@ -125,7 +173,10 @@ class KeyResolver:
 
     `documents` maps a DID, a controller-document URL or a did.json URL to its JSON document.
     `jwks` are public JWKs (or JWK Sets) known out of band, e.g. from `--jwk` on the command line.
-    `trust_fragment_keys`: accept `<id>#z6Mk…` keys that no document confirms, as unconfirmed.
+    `trust_fragment_keys`: read `<url>#z6Mk…` keys from the fragment when no document can be had (the
+    signature can then be checked, though the key's owner cannot).
+    `fetch(url)` returns a parsed document; it raises KeyUnavailable (or another Ob3Error) when the
+    document cannot be had, and ResolutionError when the site says there is no such document.
     """
 
     def __init__(
@@ -146,19 +197,34 @@ class KeyResolver:
             self._jwks.extend(entry["keys"] if isinstance(entry.get("keys"), list) else [entry])
         self.trust_fragment_keys = trust_fragment_keys
 
-    def _document(self, *names: str) -> Mapping[str, Any] | None:
+    def _document(self, *names: str) -> Mapping[str, Any]:
         for name in names:
             if name in self._documents:
                 return self._documents[name]
-        if self._fetch is not None:
-            url = names[-1]
+        url = names[-1]
+        if self._fetch is None:
+            raise KeyUnavailable(f"{url} was not consulted (no network access configured)")
+        try:
             document = self._fetch(url)
-            self._documents[url] = document
-            return document
-        return None
+        except ResolutionError:
+            raise
+        except Ob3Error as exc:
+            raise KeyUnavailable(str(exc)) from None
+        if not isinstance(document, Mapping):
+            raise KeyUnavailable(f"{url} did not give a JSON object")
+        self._documents[url] = document
+        return document
+
+    def identity_document(self, issuer_id: str) -> Mapping[str, Any]:
+        """The issuer's own identity document: its DID document, or the document at its https id."""
+        if issuer_id.startswith("did:web:"):
+            return self._document(issuer_id, did_web_url(issuer_id))
+        if issuer_id.startswith(("https://", "http://")):
+            return self._document(issuer_id.split("#", 1)[0])
+        raise ResolutionError(f"no identity document can be found for {issuer_id}")
 
     def resolve(self, verification_method: str) -> ResolvedKey:
-        """The key for `verification_method`; raises ResolutionError with the reason otherwise."""
+        """The key for `verification_method`; raises ResolutionError / KeyUnavailable with the reason."""
         if not isinstance(verification_method, str) or not verification_method:
             raise ResolutionError("no verification method given")
         base, _, fragment = verification_method.partition("#")
@@ -169,12 +235,9 @@ class KeyResolver:
                 raise ResolutionError(f"malformed did:key: {exc}") from None
             if fragment and fragment != base[len("did:key:") :]:
                 raise ResolutionError("did:key fragment does not match the key")
-            return ResolvedKey(key, base, verification_method, True, "did:key")
+            return ResolvedKey(key, base, verification_method, "did:key")
         if base.startswith("did:web:"):
-            document = self._document(base, did_web_url(base))
-            if document is None:
-                raise ResolutionError(f"DID document for {base} is not available (no network access configured)")
-            resolved = key_from_controller_document(document, verification_method)
+            resolved = key_from_controller_document(self._document(base, did_web_url(base)), verification_method)
             if resolved.controller != base:
                 raise ResolutionError(f"{verification_method} is controlled by {resolved.controller}, not {base}")
             return resolved
@@ -182,59 +245,89 @@ class KeyResolver:
             raise ResolutionError(f"unsupported DID method in {verification_method!r}")
         if not base.startswith(("https://", "http://")):
             raise ResolutionError(f"unsupported verification method {verification_method!r}")
-        try:
+        if not fragment:
             document = self._document(base)
-        except Ob3Error as exc:
-            document = None
-            fetch_problem = str(exc)
-        else:
-            fetch_problem = ""
-        if document is not None:
-            return key_from_controller_document(document, verification_method)
-        if fragment.startswith("z") and self.trust_fragment_keys:
+            return _key_document(document, base) or key_from_controller_document(document, base)
+        try:
+            return key_from_controller_document(self._document(base), verification_method)
+        except KeyUnavailable as unavailable:
+            if not (fragment.startswith("z") and self.trust_fragment_keys):
+                raise
             try:
                 key = PublicKey.from_multikey(fragment)
             except KeyFormatError as exc:
-                raise ResolutionError(f"fragment of {verification_method} is not a Multikey: {exc}") from None
-            note = f" ({fetch_problem})" if fetch_problem else ""
-            return ResolvedKey(key, base, verification_method, False,
-                               f"key taken from the verification method's fragment; {base} not consulted{note}")
-        raise ResolutionError(f"cannot resolve {verification_method}: its controller document is not available")
+                raise KeyUnavailable(f"{unavailable}; its fragment is not a Multikey key either: {exc}") from None
+            return ResolvedKey(key, "", verification_method,
+                               f"key read from the verification method's fragment ({unavailable})")
 
     def resolve_jwt_key(self, header: Mapping[str, Any]) -> ResolvedKey | None:
         """Key for a VC-JWT header: `kid` (resolved like a verification method, or matched in the
-        given JWKs), else the inline `jwk` (self-asserted, so unconfirmed)."""
+        given JWKs), else the inline `jwk` (which anyone can put there)."""
         kid = header.get("kid")
         if isinstance(kid, str):
             for jwk in self._jwks:
                 if jwk.get("kid") == kid:
-                    return ResolvedKey(PublicKey.from_jwk(jwk), str(jwk.get("iss") or ""), kid, True, "given JWK set",
+                    return ResolvedKey(PublicKey.from_jwk(dict(jwk)), str(jwk.get("iss") or ""), kid, "given JWK",
                                        _revoked(jwk))
             if kid.startswith(("did:", "https://", "http://")):
                 try:
-                    return self._resolve_kid(kid)
-                except ResolutionError:
-                    if not self._jwks:
+                    return self.resolve(kid)
+                except KeyUnavailable:
+                    if not self._jwks and not isinstance(header.get("jwk"), dict):
                         raise
         if len(self._jwks) == 1 or (self._jwks and not isinstance(kid, str)):
             jwk = self._jwks[0]
-            return ResolvedKey(PublicKey.from_jwk(jwk), str(jwk.get("iss") or ""), str(kid or ""), True, "given JWK")
+            return ResolvedKey(PublicKey.from_jwk(dict(jwk)), str(jwk.get("iss") or ""), str(kid or ""), "given JWK")
         if isinstance(header.get("jwk"), dict):
-            return ResolvedKey(PublicKey.from_jwk(header["jwk"]), "", "", False, "key embedded in the JWT header")
+            return ResolvedKey(PublicKey.from_jwk(header["jwk"]), "", "", SOURCE_JWT_HEADER)
         return None
 
-    def _resolve_kid(self, kid: str) -> ResolvedKey:
-        base = kid.split("#", 1)[0]
-        if kid.startswith("did:") or "#" in kid:
-            return self.resolve(kid)
-        document = self._document(base)
-        if document is None:
-            raise ResolutionError(f"JWK at {kid} is not available (no network access configured)")
-        if "kty" in document:  # the kid URL serves a single JWK (what the 1EdTech validator expects)
-            return ResolvedKey(PublicKey.from_jwk(document), str(document.get("iss") or ""), kid, True,
-                               f"JWK at {kid}", _revoked(document))
-        return key_from_controller_document(document, kid)
+    def binding(self, resolved: ResolvedKey, issuer_id: str | None) -> Binding:
+        """Whether `issuer_id`'s own identity document lists the resolved key for assertionMethod."""
+        if issuer_id is None:
+            return Binding("not_bound", "the credential names no issuer, so no key can belong to it")
+        if not resolved.verification_method:
+            return Binding("unknown", "the key travels inside the token itself, so anyone could have made it "
+                                      "in the issuer's name", KEY_IN_TOKEN)
+        if not issuer_id.startswith(("did:", "https://", "http://")):
+            # A urn:uuid (say) has no document that could list keys; whoever holds the key may or may not be
+            # the issuer, and nobody can tell.
+            return Binding("unknown", f"the issuer id {issuer_id} names no document that could list its keys; "
+                                      f"signed by {resolved.controller or resolved.source}", ISSUER_NOT_RESOLVABLE)
+        if resolved.controller and resolved.controller != issuer_id:
+            return Binding("not_bound", f"the signing key belongs to {resolved.controller}, not to the issuer "
+                                        f"{issuer_id}")
+        if issuer_id.startswith("did:key:"):
+            # A did:key is its own identity document: the key is the issuer's iff it is that did:key.
+            if resolved.verification_method.split("#", 1)[0] == issuer_id:
+                return Binding("bound", "the issuer is the did:key of the signing key")
+            return Binding("not_bound", f"the signing key is not the issuer's did:key {issuer_id}")
+        if not issuer_id.startswith(("did:web:", "https://", "http://")):
+            return Binding("unknown", f"the issuer's DID method is not one this verifier resolves ({issuer_id})",
+                           ISSUER_NOT_RESOLVABLE)
+        return self._binding_in_document(resolved, issuer_id)
 
-
-# The platform resolves its own issuers from documents it already has, without HTTP.
-StaticResolver = KeyResolver
+    def _binding_in_document(self, resolved: ResolvedKey, issuer_id: str) -> Binding:
+        try:
+            document = self.identity_document(issuer_id)
+        except KeyUnavailable as exc:
+            code = KEY_NOT_BOUND if "fragment" in resolved.source else KEY_DOCUMENT_UNAVAILABLE
+            return Binding("unknown", f"the issuer's identity document could not be read, so nothing confirms "
+                                      f"the key is theirs: {exc}", code)
+        except ResolutionError as exc:
+            return Binding("not_bound", str(exc))
+        try:
+            method = listed_method(document, resolved.verification_method)
+            listed_key = _key_from_method(method)
+            listed_revoked = _revoked(method)
+        except ResolutionError as exc:
+            return Binding("not_bound", f"the issuer's identity document does not vouch for the signing key: {exc}")
+        if listed_key.to_jwk() != resolved.public_key.to_jwk():
+            return Binding("not_bound", f"the issuer's identity document lists other key material under "
+                                        f"{resolved.verification_method}")
+        controller = str(method.get("controller", document.get("id")))
+        if controller != issuer_id:
+            return Binding("not_bound", f"the issuer's identity document says {controller} controls the key, "
+                                        f"not the issuer {issuer_id}")
+        return Binding("bound", f"the issuer's identity document lists the signing key ({resolved.source})",
+                       revoked=listed_revoked or resolved.revoked)

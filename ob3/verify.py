@@ -4,6 +4,11 @@
 and follows OB 3.0 §9.1 (and the order of the 1EdTech validator's probes): format, JSON-LD safe
 mode, @context, type, JSON Schema, subject, issuer, proof, key ownership, validity period, status.
 Keys and status lists come from injected callables, so this module performs no I/O.
+
+The verdict is "valid" only when the signature verifies with a key that the issuer's own identity
+document binds to the issuer, and the status (where there is one) was read from a list whose own proof
+holds. What could not be established is "unconfirmed" (see ob3.result), never valid. Input is measured
+against ob3.limits before any expensive step.
 """
 
 from __future__ import annotations
@@ -11,36 +16,47 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ob3.baking import unbake
 from ob3.documents import DEFAULT_LOADER, OB_EXTENSIONS, VC_V1, VC_V2, DocumentLoader
-from ob3.errors import Ob3Error
-from ob3.jsonld import expand, safe_mode_problems
-from ob3.keys import PublicKey
+from ob3.errors import Ob3Error, UnknownContextError
+from ob3.jsonld import ReusingCanonicalizer, expand, safe_mode_problems
+from ob3.limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_credential, check_json
+from ob3.limits import loads as bounded_loads
 from ob3.proofs import data_integrity
 from ob3.proofs.vc_jwt import verify_jwt
-from ob3.resolve import KeyResolver, ResolutionError, ResolvedKey
-from ob3.result import Check
+from ob3.resolve import KeyResolver, KeyUnavailable, ResolutionError, ResolvedKey
+from ob3.result import (
+    CODE_EXPIRED,
+    CODE_LIMIT,
+    CODE_NOT_YET_VALID,
+    EXPIRED,
+    INVALID,
+    KEY_DOCUMENT_UNAVAILABLE,
+    NOT_YET_VALID,
+    REVOKED,
+    SUSPENDED,
+    UNCONFIRMED_VERDICT,
+    UNKNOWN_CONTEXT,
+    VALID,
+    Check,
+    unconfirmed,
+    verdict_of,
+)
 from ob3.schema import validate_schema
-from ob3.status_list import status_of
+from ob3.status_check import StatusFetcher, check_status
 
-MAX_INPUT_BYTES = 5 * 1024 * 1024
+MAX_INPUT_BYTES = 5 * 1024 * 1024  # a whole file: a baked image may carry a large picture
 OB_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$")
 OB_TYPES = {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"}
-# Issuer ids that name something a key can be tied to; a urn:uuid issuer has no controller document.
-_RESOLVABLE_ISSUER = ("https://", "http://", "did:")
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-StatusFetcher = Callable[[str], Mapping[str, Any]]
 Canonicalizer = Callable[[dict[str, Any]], str]
-
-# Verdicts, from the most to the least severe.
-INVALID, REVOKED, SUSPENDED, EXPIRED, NOT_YET_VALID, VALID = (
-    "invalid", "revoked", "suspended", "expired", "not_yet_valid", "valid")
+UNCONFIRMED = UNCONFIRMED_VERDICT
 
 
 @dataclass
@@ -51,21 +67,15 @@ class VerificationResult:
     credential: dict[str, Any] | None = None
     checks: list[Check] = field(default_factory=list)
     jwt: str | None = None
-
-    @property
-    def valid(self) -> bool:
-        return bool(self.checks) and all(c.passed for c in self.checks)
+    limit: LimitExceeded | None = None  # set when the input was refused for its size before any work
 
     @property
     def verdict(self) -> str:
-        failed = {c.name for c in self.checks if not c.passed}
-        if not failed:
-            return VALID if self.checks else INVALID
-        for name, verdict in (("revocation", REVOKED), ("suspension", SUSPENDED), ("expiry", EXPIRED),
-                              ("not_before", NOT_YET_VALID)):
-            if failed == {name}:
-                return verdict
-        return INVALID
+        return verdict_of(self.checks)
+
+    @property
+    def valid(self) -> bool:
+        return self.verdict == VALID
 
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
@@ -75,10 +85,21 @@ class VerificationResult:
             "valid": self.valid,
             "verdict": self.verdict,
             "format": self.format,
-            "checks": [{"name": c.name, "passed": c.passed, "warning": c.warning, "reason": c.reason}
-                       for c in self.checks],
+            "checks": [{"name": c.name, "passed": c.passed, "outcome": c.outcome, "code": c.code,
+                        "warning": c.warning, "reason": c.reason} for c in self.checks],
             "credential": self.credential,
         }
+
+
+@dataclass
+class _Context:
+    """What every step of one verification shares."""
+
+    resolver: KeyResolver
+    status_fetcher: StatusFetcher | None
+    now: datetime
+    loader: DocumentLoader
+    canonicalizer: Canonicalizer | None
 
 
 def verify(
@@ -89,29 +110,35 @@ def verify(
     now: datetime | None = None,
     loader: DocumentLoader = DEFAULT_LOADER,
     canonicalizer: Canonicalizer | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> VerificationResult:
     """Verify `data`; never raises for bad input — every problem becomes a failed check."""
     result = VerificationResult()
-    resolver = resolver or KeyResolver()
-    now = now or datetime.now(UTC)
-    payload = _parse(data, result)
-    if payload is None:
-        return result
-    if isinstance(payload, str):
-        result.jwt = payload
-        credential = _verify_jwt(payload, result, resolver, now)
-    else:
-        credential = payload
-    if credential is None:
-        return result
-    result.credential = credential
-    _verify_document(credential, result, resolver=resolver, status_fetcher=status_fetcher, now=now,
-                     loader=loader, canonicalizer=canonicalizer, has_jwt_proof=result.jwt is not None)
+    context = _Context(resolver or KeyResolver(), status_fetcher, now or datetime.now(UTC), loader, canonicalizer)
+    try:
+        payload = _parse(data, result, limits)
+        if payload is None:
+            return result
+        if isinstance(payload, str):
+            result.jwt = payload
+            credential = _verify_jwt(payload, result, context)
+        else:
+            credential = payload
+        if credential is None:
+            return result
+        check_credential(credential, limits)
+        result.credential = credential
+        _verify_document(credential, result, context, has_jwt_proof=result.jwt is not None)
+    except LimitExceeded as exc:
+        result.limit = exc
+        result.credential = None
+        result.checks = [Check("format", False, f"refused before checking: {exc}", code=CODE_LIMIT)]
     return result
 
 
 # --- parsing ---------------------------------------------------------------------------------------
-def _parse(data: bytes | str | Mapping[str, Any], result: VerificationResult) -> dict[str, Any] | str | None:
+def _parse(data: bytes | str | Mapping[str, Any], result: VerificationResult,
+           limits: Limits) -> dict[str, Any] | str | None:
     def fail(reason: str) -> None:
         result.checks.append(Check("format", False, reason))
 
@@ -126,20 +153,10 @@ def _parse(data: bytes | str | Mapping[str, Any], result: VerificationResult) ->
         return None
     data = bytes(data)
     if len(data) > MAX_INPUT_BYTES:
-        fail(f"input is larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
-        return None
+        raise LimitExceeded("bytes", MAX_INPUT_BYTES, len(data))
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if data.startswith(_PNG_SIGNATURE) or stripped.startswith(b"<"):
-        kind = "png" if data.startswith(_PNG_SIGNATURE) else "svg"
-        result.format = kind
-        try:
-            baked = unbake(data)
-        except Ob3Error as exc:
-            fail(f"{kind.upper()} image: {exc}")
-            return None
-        what = "a JSON credential" if isinstance(baked, dict) else "a VC-JWT"
-        result.checks.append(Check("format", True, f"{kind.upper()} image with {what} baked in"))
-        return baked
+        return _unbaked(data, result)
     try:
         text = stripped.decode("utf-8").strip()
     except UnicodeDecodeError:
@@ -147,7 +164,7 @@ def _parse(data: bytes | str | Mapping[str, Any], result: VerificationResult) ->
         return None
     if text.startswith("{"):
         try:
-            parsed = json.loads(text)
+            parsed = bounded_loads(text, limits)
         except json.JSONDecodeError as exc:
             fail(f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
             return None
@@ -162,33 +179,52 @@ def _parse(data: bytes | str | Mapping[str, Any], result: VerificationResult) ->
     return None
 
 
-# --- VC-JWT ----------------------------------------------------------------------------------------
-def _verify_jwt(token: str, result: VerificationResult, resolver: KeyResolver, now: datetime) -> dict | None:
-    found: list[ResolvedKey] = []
-    problems: list[str] = []
+def _unbaked(data: bytes, result: VerificationResult) -> dict[str, Any] | str | None:
+    kind = "png" if data.startswith(_PNG_SIGNATURE) else "svg"
+    result.format = kind
+    try:
+        baked = unbake(data)
+    except Ob3Error as exc:
+        result.checks.append(Check("format", False, f"{kind.upper()} image: {exc}"))
+        return None
+    what = "a JSON credential" if isinstance(baked, dict) else "a VC-JWT"
+    result.checks.append(Check("format", True, f"{kind.upper()} image with {what} baked in"))
+    return baked
 
-    def resolve_key(header: Mapping[str, Any], payload: Mapping[str, Any]) -> PublicKey | None:
+
+# --- VC-JWT ----------------------------------------------------------------------------------------
+def _verify_jwt(token: str, result: VerificationResult, context: _Context) -> dict | None:
+    found: list[ResolvedKey] = []
+    problems: list[Ob3Error] = []
+
+    def resolve_key(header: Mapping[str, Any], payload: Mapping[str, Any]) -> Any:
         try:
-            resolved = resolver.resolve_jwt_key(header)
-        except (ResolutionError, Ob3Error) as exc:
-            problems.append(str(exc))
+            resolved = context.resolver.resolve_jwt_key(header)
+        except Ob3Error as exc:
+            problems.append(exc)
             return None
         if resolved is not None:
             found.append(resolved)
             return resolved.public_key
         return None
 
-    outcome = verify_jwt(token, resolve_key=resolve_key, now=now)
-    result.checks.extend(outcome.checks)
+    outcome = verify_jwt(token, resolve_key=resolve_key, now=context.now)
     if problems:
-        result.checks.append(Check("issuer_key", False, "; ".join(problems)))
-    elif found and outcome.credential is not None:
-        result.checks.append(_key_ownership(found[0], outcome.credential))
+        reason = "; ".join(str(problem) for problem in problems)
+        if all(isinstance(problem, KeyUnavailable) for problem in problems):
+            # No key, so the signature could not be checked; that says nothing about whether it is genuine.
+            result.checks.extend(c for c in outcome.checks if c.name != "jwt.key")
+            result.checks.append(unconfirmed("jwt.key", KEY_DOCUMENT_UNAVAILABLE,
+                                             f"the signing key could not be read: {reason}"))
+        else:
+            result.checks.extend(outcome.checks)
+            result.checks.append(Check("issuer_key", False, reason))
+        return outcome.credential
+    result.checks.extend(outcome.checks)
+    if found and outcome.credential is not None:
         # A VC-JWT has no proof `created`; the issuer-asserted `nbf` (= validFrom) is the signing time.
         signed_at = outcome.credential.get("validFrom") or outcome.credential.get("issuanceDate")
-        compromise = _key_compromise(found[0], signed_at)
-        if compromise is not None:
-            result.checks.append(compromise)
+        result.checks.extend(_key_checks(context.resolver, found[0], outcome.credential, signed_at))
     return outcome.credential
 
 
@@ -208,36 +244,26 @@ def _issuer_id(credential: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _key_ownership(resolved: ResolvedKey, credential: Mapping[str, Any]) -> Check:
-    issuer = _issuer_id(credential)
-    if issuer is None:
-        return Check("issuer_key", False, "the credential names no issuer, so no key can belong to it")
-    if not issuer.startswith(_RESOLVABLE_ISSUER):
-        return Check("issuer_key", True, f"issuer id {issuer} cannot be tied to any key; signed by "
-                                         f"{resolved.controller or resolved.source}", warning=True)
-    if not resolved.controller:
-        return Check("issuer_key", True, f"key not tied to the issuer by any document ({resolved.source})",
-                     warning=True)
-    if resolved.controller != issuer:
-        return Check("issuer_key", False,
-                     f"the signing key belongs to {resolved.controller}, not to the issuer {issuer}")
-    if not resolved.confirmed:
-        return Check("issuer_key", True, f"key controller matches the issuer; {resolved.source}", warning=True)
-    return Check("issuer_key", True, f"the signing key belongs to the issuer ({resolved.source})")
+def _key_checks(resolver: KeyResolver, resolved: ResolvedKey, credential: Mapping[str, Any],
+                signed_at: Any) -> list[Check]:
+    """Whether the issuer's identity document binds the key to the issuer, and the key's standing."""
+    binding = resolver.binding(resolved, _issuer_id(credential))
+    if binding.state == "bound":
+        checks = [Check("issuer_key", True, binding.reason)]
+    elif binding.state == "unknown":
+        checks = [unconfirmed("issuer_key", binding.code, binding.reason)]
+    else:
+        checks = [Check("issuer_key", False, binding.reason)]
+    # The issuer's identity document is the authority on a compromise date; else the key's own document.
+    compromise = _key_compromise(binding.revoked or resolved.revoked, signed_at)
+    if compromise is not None:
+        checks.append(compromise)
+    return checks
 
 
 # --- the credential document -----------------------------------------------------------------------
-def _verify_document(
-    credential: dict[str, Any],
-    result: VerificationResult,
-    *,
-    resolver: KeyResolver,
-    status_fetcher: StatusFetcher | None,
-    now: datetime,
-    loader: DocumentLoader,
-    canonicalizer: Canonicalizer | None,
-    has_jwt_proof: bool,
-) -> None:
+def _verify_document(credential: dict[str, Any], result: VerificationResult, context: _Context, *,
+                     has_jwt_proof: bool) -> None:
     add = result.checks.append
     if not isinstance(credential, dict):
         add(Check("format", False, "the credential is not a JSON object"))
@@ -246,17 +272,26 @@ def _verify_document(
     legacy = contexts[:1] == [VC_V1]
     add(_check_context(contexts))
     add(_check_type(credential))
-    add(_check_safe_mode(credential, loader))
+    safe_mode, expanded = _check_safe_mode(credential, context.loader)
+    add(safe_mode)
+    canonicalizer = ReusingCanonicalizer(loader=context.loader, base=context.canonicalizer)
+    if safe_mode.passed and expanded is not None:
+        canonicalizer.reuse(credential, expanded)
+    context = replace(context, canonicalizer=canonicalizer)
     if legacy:
         add(Check("schema", True, "VC 1.1 credential: no offline schema for this legacy form", warning=True))
     else:
         add(_check_schema(credential))
     add(_check_issuer(credential))
-    proofs = _as_list(credential.get("proof"))
     if not has_jwt_proof:
-        _check_embedded_proofs(credential, proofs, result, resolver, loader, canonicalizer)
-    result.checks.extend(_check_dates(credential, now, legacy))
-    result.checks.extend(_check_status(credential, status_fetcher, resolver, now, loader))
+        if safe_mode.code == UNKNOWN_CONTEXT:
+            add(unconfirmed("proof", UNKNOWN_CONTEXT, "the signature cannot be checked without the contexts "
+                                                      "the credential names"))
+        else:
+            _check_embedded_proofs(credential, result, context)
+    result.checks.extend(_check_dates(credential, context.now, legacy))
+    result.checks.extend(check_status(credential, context.status_fetcher,
+                                      lambda listing: _status_list_problems(listing, context), context.now))
 
 
 def _check_context(contexts: list[Any]) -> Check:
@@ -278,15 +313,18 @@ def _check_type(credential: Mapping[str, Any]) -> Check:
                                 f"(found {types!r})")
 
 
-def _check_safe_mode(credential: dict[str, Any], loader: DocumentLoader) -> Check:
+def _check_safe_mode(credential: dict[str, Any], loader: DocumentLoader) -> tuple[Check, list[Any] | None]:
+    """The check, and the expansion it made (for the canonicaliser to reuse)."""
     try:
         expanded, dropped = expand(credential, loader=loader)
+    except UnknownContextError as exc:
+        return unconfirmed("safe_mode", UNKNOWN_CONTEXT, f"JSON-LD: {exc}"), None
     except Ob3Error as exc:
-        return Check("safe_mode", False, f"JSON-LD: {exc}")
+        return Check("safe_mode", False, f"JSON-LD: {exc}"), None
     problems = safe_mode_problems(expanded, dropped)
     if problems:
-        return Check("safe_mode", False, "JSON-LD safe mode: " + "; ".join(problems))
-    return Check("safe_mode", True, "every property is defined by a JSON-LD context")
+        return Check("safe_mode", False, "JSON-LD safe mode: " + "; ".join(problems)), None
+    return Check("safe_mode", True, "every property is defined by a JSON-LD context"), expanded
 
 
 def _check_schema(credential: dict[str, Any]) -> Check:
@@ -320,48 +358,47 @@ def _check_issuer(credential: Mapping[str, Any]) -> Check:
     return Check("issuer", True, f"issued by {name}")
 
 
-def _check_embedded_proofs(
-    credential: dict[str, Any],
-    proofs: list[Any],
-    result: VerificationResult,
-    resolver: KeyResolver,
-    loader: DocumentLoader,
-    canonicalizer: Canonicalizer | None,
-) -> None:
+def _check_embedded_proofs(credential: dict[str, Any], result: VerificationResult, context: _Context) -> None:
+    """The first proof that verifies adds its checks; otherwise one failed (or unconfirmed) proof check."""
+    proofs = _as_list(credential.get("proof"))
     if not proofs:
         result.checks.append(Check("proof", False, "the credential has no proof: anyone could have written it"))
         return
     failures: list[str] = []
+    unavailable: list[str] = []
     for proof in proofs:
         shape = data_integrity.check_proof_shape(proof)
         if not shape.passed:
             failures.append(shape.reason)
             continue
         try:
-            resolved = resolver.resolve(proof["verificationMethod"])
-        except (ResolutionError, Ob3Error) as exc:
+            resolved = context.resolver.resolve(proof["verificationMethod"])
+        except KeyUnavailable as exc:
+            unavailable.append(f"the signing key could not be read: {exc}")
+            continue
+        except ResolutionError as exc:
             failures.append(f"key: {exc}")
             continue
-        outcome = data_integrity.verify_proof(credential, proof, public_key=resolved.public_key, loader=loader,
-                                              canonicalizer=canonicalizer)
+        outcome = data_integrity.verify_proof(credential, proof, public_key=resolved.public_key,
+                                              loader=context.loader, canonicalizer=context.canonicalizer)
         if outcome.passed:
             result.checks.append(Check("proof", True, outcome.reason, warning=outcome.warning))
-            result.checks.append(_key_ownership(resolved, credential))
-            compromise = _key_compromise(resolved, proof.get("created"))
-            if compromise is not None:
-                result.checks.append(compromise)
+            result.checks.extend(_key_checks(context.resolver, resolved, credential, proof.get("created")))
             return
         failures.append(outcome.reason)
-    result.checks.append(Check("proof", False, "; ".join(failures)))
+    if unavailable and not failures:
+        result.checks.append(unconfirmed("proof", KEY_DOCUMENT_UNAVAILABLE, "; ".join(unavailable)))
+    else:
+        result.checks.append(Check("proof", False, "; ".join(failures + unavailable)))
 
 
-def _key_compromise(resolved: ResolvedKey, signed_at: Any) -> Check | None:
+def _key_compromise(revoked: datetime | None, signed_at: Any) -> Check | None:
     """None for a key in good standing; else whether this signature predates the reported compromise."""
-    if resolved.revoked is None:
+    if revoked is None:
         return None
-    since = resolved.revoked.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    since = revoked.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     moment = _parse_datetime(signed_at)
-    if moment is None or moment >= resolved.revoked:
+    if moment is None or moment >= revoked:
         return Check("key_status", False, f"the issuer reported the signing key compromised from {since}; "
                                           "this signature is not dated before that")
     return Check("key_status", True, f"signed before the key was reported compromised ({since})", warning=True)
@@ -384,7 +421,7 @@ def _check_dates(credential: Mapping[str, Any], now: datetime, legacy: bool) -> 
     if start is None:
         checks.append(Check("not_before", False, f"{start_key} is missing or not a date-time"))
     elif start > now:
-        checks.append(Check("not_before", False, f"not valid before {credential[start_key]}"))
+        checks.append(Check("not_before", False, f"not valid before {credential[start_key]}", code=CODE_NOT_YET_VALID))
     else:
         checks.append(Check("not_before", True, f"valid from {credential[start_key]}"))
     if end_key in credential:
@@ -392,7 +429,7 @@ def _check_dates(credential: Mapping[str, Any], now: datetime, legacy: bool) -> 
         if end is None:
             checks.append(Check("expiry", False, f"{end_key} is not a date-time"))
         elif end <= now:
-            checks.append(Check("expiry", False, f"expired on {credential[end_key]}"))
+            checks.append(Check("expiry", False, f"expired on {credential[end_key]}", code=CODE_EXPIRED))
         else:
             checks.append(Check("expiry", True, f"valid until {credential[end_key]}"))
     else:
@@ -400,93 +437,20 @@ def _check_dates(credential: Mapping[str, Any], now: datetime, legacy: bool) -> 
     return checks
 
 
-def _check_status(
-    credential: Mapping[str, Any],
-    fetch: StatusFetcher | None,
-    resolver: KeyResolver,
-    now: datetime,
-    loader: DocumentLoader,
-) -> list[Check]:
-    entries = credential.get("credentialStatus")
-    if entries is None:
-        return [Check("revocation", True, "the issuer publishes no revocation status for this credential")]
-    checks: list[Check] = []
-    for entry in _as_list(entries):
-        if not isinstance(entry, Mapping):
-            checks.append(Check("revocation", False, "credentialStatus is malformed"))
-            continue
-        kind = entry.get("type")
-        if kind == "BitstringStatusListEntry":
-            checks.append(_check_bitstring(entry, fetch, resolver, now, loader, _issuer_id(credential)))
-        elif kind == "1EdTechRevocationList":
-            checks.append(_check_revocation_list(entry, fetch, credential.get("id")))
-        else:
-            checks.append(Check("revocation", True, f"status method {kind!r} is not supported; not checked",
-                                warning=True))
-    return checks
-
-
-def _check_bitstring(
-    entry: Mapping[str, Any],
-    fetch: StatusFetcher | None,
-    resolver: KeyResolver,
-    now: datetime,
-    loader: DocumentLoader,
-    issuer_id: str | None,
-) -> Check:
-    purpose = entry.get("statusPurpose", "revocation")
-    name = "suspension" if purpose == "suspension" else "revocation"
-    url = entry.get("statusListCredential")
-    try:
-        index = int(entry.get("statusListIndex"))  # a string per the REC; some issuers write a number
-    except (TypeError, ValueError):
-        return Check(name, False, "statusListIndex is not a number")
-    if not isinstance(url, str):
-        return Check(name, False, "statusListCredential is missing")
-    if fetch is None:
-        return Check(name, True, f"status list {url} not consulted (offline)", warning=True)
-    try:
-        list_credential = dict(fetch(url))
-    except Ob3Error as exc:
-        return Check(name, True, f"status list {url} could not be fetched: {exc}", warning=True)
-    problems = _status_list_problems(list_credential, resolver, now, loader)
-    if problems:
-        return Check(name, False, f"the status list is not trustworthy: {'; '.join(problems)}")
-    if _issuer_id(list_credential) != issuer_id:
-        return Check(name, False, "the status list was issued by someone other than the credential's issuer")
-    try:
-        is_set = status_of(list_credential, index, status_purpose=purpose)
-    except Ob3Error as exc:
-        return Check(name, False, f"status list unusable: {exc}")
-    if is_set:
-        return Check(name, False, "revoked by the issuer" if name == "revocation" else "suspended by the issuer")
-    return Check(name, True, "not revoked" if name == "revocation" else "not suspended")
-
-
-def _status_list_problems(
-    list_credential: dict[str, Any], resolver: KeyResolver, now: datetime, loader: DocumentLoader
-) -> list[str]:
-    """A status list is itself a signed credential: its proof, key and dates must hold too."""
+def _status_list_problems(list_credential: dict[str, Any], context: _Context) -> list[str]:
+    """A status list is itself a signed credential: its proof, key binding and dates must hold too."""
     listing = VerificationResult()
-    listing.checks.append(_check_safe_mode(list_credential, loader))
-    _check_embedded_proofs(list_credential, _as_list(list_credential.get("proof")), listing, resolver, loader, None)
-    listing.checks.extend(_check_dates(list_credential, now, legacy=False))
+    try:
+        check_json(list_credential)
+    except LimitExceeded as exc:
+        return [str(exc)]
+    listing.checks.append(_check_safe_mode(list_credential, context.loader)[0])
+    _check_embedded_proofs(list_credential, listing, context)
+    listing.checks.extend(_check_dates(list_credential, context.now, legacy=False))
     return [c.reason for c in listing.checks if not c.passed]
 
 
-def _check_revocation_list(entry: Mapping[str, Any], fetch: StatusFetcher | None, credential_id: Any) -> Check:
-    url = entry.get("id")
-    if fetch is None or not isinstance(url, str):
-        return Check("revocation", True, f"1EdTech revocation list {url} not consulted (offline)", warning=True)
-    try:
-        listing = fetch(url)
-    except Ob3Error as exc:
-        return Check("revocation", True, f"revocation list {url} could not be fetched: {exc}", warning=True)
-    for item in listing.get("revokedCredential", []) if isinstance(listing, Mapping) else []:
-        if isinstance(item, Mapping) and item.get("id") == credential_id and item.get("revoked", True):
-            reason = item.get("revocationReason")
-            return Check("revocation", False, f"revoked by the issuer{': ' + reason if reason else ''}")
-    return Check("revocation", True, "not revoked")
-
-
-__all__ = ["OB_EXTENSIONS", "VerificationResult", "verify"]
+__all__ = [
+    "EXPIRED", "INVALID", "NOT_YET_VALID", "OB_EXTENSIONS", "REVOKED", "SUSPENDED", "UNCONFIRMED", "VALID",
+    "VerificationResult", "verify",
+]

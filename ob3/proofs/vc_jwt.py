@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+from ob3.documents import VC_V1
 from ob3.errors import KeyFormatError, Ob3Error, SigningError
 from ob3.keys import PublicKey, Signer
 from ob3.multibase import b64url_decode, b64url_encode
@@ -66,6 +67,11 @@ def _subject_id(credential: dict[str, Any]) -> str | None:
     if isinstance(subject, dict) and isinstance(subject.get("id"), str) and subject["id"]:
         return subject["id"]
     return None
+
+
+def _first_context(credential: dict[str, Any]) -> Any:
+    contexts = credential.get("@context")
+    return contexts[0] if isinstance(contexts, list) and contexts else contexts
 
 
 def _numeric_date(value: object, name: str) -> Decimal:
@@ -364,16 +370,20 @@ def verify_jwt(token: str, *, resolve_key: KeyResolver, now: datetime | None = N
             checks.append(check("jwt.signature", key.verify(signature, signing_input, algorithm=header["alg"]),
                                 f"{header['alg']} signature valid", f"{header['alg']} signature invalid"))
 
-    legacy = "vc" in payload
-    if legacy:
-        credential = payload["vc"]
-    else:
-        credential = {name: value for name, value in payload.items() if name not in REGISTERED_CLAIMS}
+    wrapped = "vc" in payload
+    credential = payload["vc"] if wrapped else {
+        name: value for name, value in payload.items() if name not in REGISTERED_CLAIMS}
     if not isinstance(credential, dict):
         checks.append(Check("jwt.credential", False, "the vc claim is not a JSON object"))
         return done(None)
+    # The `vc` claim is VC-JWT 1.1 packaging; what decides the data model (and so which dates nbf and exp
+    # must equal) is the credential's own first @context. A VC 2.0 credential in a `vc` claim is VC 2.0.
+    legacy = wrapped and _first_context(credential) == VC_V1
     if legacy:
         checks.append(Check("jwt.credential", True, "VC 1.1 JWT: the credential is the vc claim", warning=True))
+    elif wrapped:
+        checks.append(Check("jwt.credential", True, "a VC 2.0 credential in a vc claim (VC-JWT 1.1 packaging; "
+                                                    "OB 3.0 puts the credential in the payload itself)", warning=True))
     else:
         checks.append(Check("jwt.credential", True, "the payload is the credential"))
     checks.extend(_claim_checks(payload, credential, legacy))

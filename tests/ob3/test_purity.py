@@ -32,6 +32,8 @@ sys.meta_path.insert(0, Refuse())
 for name in {modules!r}:
     importlib.import_module(name)
 
+from dataclasses import replace
+
 from ob3.build import build_credential
 from ob3.keys import LocalSigner
 from ob3.proofs.data_integrity import sign_credential
@@ -39,8 +41,10 @@ from ob3.verify import verify
 from tests.ob3.factories import realistic_draft
 
 signer = LocalSigner.generate()
-credential = build_credential(realistic_draft())
-method = credential["issuer"]["id"] + "#" + signer.public_key.to_multikey()
+did = "did:key:" + signer.public_key.to_multikey()  # self-certifying, so it verifies offline
+draft = realistic_draft()
+credential = build_credential(replace(draft, issuer=replace(draft.issuer, id=did), status=None))
+method = did + "#" + signer.public_key.to_multikey()
 signed = sign_credential(credential, signer=signer, verification_method=method, created=datetime.now(UTC))
 print(verify(signed).verdict)
 """
