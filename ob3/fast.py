@@ -42,6 +42,7 @@ from ob3.rdfc import (
     _Canonicalizer,
     _Issuer,
     canonicalize_quads,
+    check_quad_count,
     escape_literal,
     sort_nquads,
 )
@@ -321,6 +322,7 @@ def _canonicalize(quads: list[Quad]) -> str:
     """RDFC-1.0 of a default-graph dataset, as `ob3.rdfc.canonicalize_quads` computes it, with each
     term serialised once. Blank nodes sharing a first-degree hash (identical lists or objects)
     are labelled by `ob3.rdfc`'s Hash N-Degree Quads."""
+    check_quad_count(quads)
     if any(g[0] for _, _, _, g in quads):
         return canonicalize_quads(quads)
     rows = []

@@ -9,6 +9,7 @@ pyld has no safe mode; `safe_mode_problems` reimplements the checks that matter 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from ob3.errors import CanonicalizationError, Ob3Error, SafeModeError
 from ob3.rdfc import canonicalize_dataset
 
 ISSUER_DEPENDENT = "https://www.w3.org/ns/credentials/issuer-dependent#"
+SEC_PROOF = "https://w3id.org/security#proof"
 _MAX_PROBLEMS = 20
 
 
@@ -105,6 +107,11 @@ def to_dataset(expanded: list[Any], *, loader: DocumentLoader = DEFAULT_LOADER) 
         raise CanonicalizationError(f"cannot convert to RDF: {_describe(exc)}") from None
 
 
+def canonicalize_expanded(expanded: list[Any], *, loader: DocumentLoader = DEFAULT_LOADER) -> str:
+    """RDFC-1.0 canonical N-Quads of an already expanded (and already checked) document."""
+    return canonicalize_dataset(to_dataset(expanded, loader=loader))
+
+
 def canonicalize(document: dict[str, Any], *, loader: DocumentLoader = DEFAULT_LOADER, safe: bool = True) -> str:
     """RDFC-1.0 canonical N-Quads of a JSON-LD document.
 
@@ -115,4 +122,45 @@ def canonicalize(document: dict[str, Any], *, loader: DocumentLoader = DEFAULT_L
         problems = safe_mode_problems(expanded, dropped)
         if problems:
             raise SafeModeError("; ".join(problems))
-    return canonicalize_dataset(to_dataset(expanded, loader=loader))
+    return canonicalize_expanded(expanded, loader=loader)
+
+
+def _fingerprint(document: Any) -> str:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _without_proof(expanded: list[Any]) -> list[Any] | None:
+    """The expansion of a credential without its `proof`, from the expansion with it (each key of a
+    node expands on its own, so dropping the expanded property equals expanding without the key)."""
+    if len(expanded) != 1 or not isinstance(expanded[0], dict):
+        return None
+    return [{key: value for key, value in expanded[0].items() if key != SEC_PROOF}]
+
+
+class ReusingCanonicalizer:
+    """A canonicalizer for one verification: every distinct document is canonicalised once (a proof set,
+    or several status entries pointing at one list, costs one canonicalisation), and the credential
+    without its proofs reuses the expansion already made for the safe-mode check."""
+
+    def __init__(self, *, loader: DocumentLoader = DEFAULT_LOADER, base: Any = None):
+        self._loader = loader
+        self._base = base
+        self._done: dict[str, str] = {}
+        self._expanded: dict[str, list[Any]] = {}
+
+    def reuse(self, document: dict[str, Any], expanded: list[Any]) -> None:
+        """`expanded` is the safe expansion of `document` (with its proof); reuse it for the unsecured form."""
+        unsecured = _without_proof(expanded)
+        if unsecured is not None:
+            self._expanded[_fingerprint({k: v for k, v in document.items() if k != "proof"})] = unsecured
+
+    def __call__(self, document: dict[str, Any]) -> str:
+        key = _fingerprint(document)
+        if key not in self._done:
+            if self._base is not None:
+                self._done[key] = self._base(document)
+            elif key in self._expanded:
+                self._done[key] = canonicalize_expanded(self._expanded.pop(key), loader=self._loader)
+            else:
+                self._done[key] = canonicalize(document, loader=self._loader)
+        return self._done[key]

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ob3.errors import CanonicalizationError
+from ob3.limits import MAX_QUADS, LimitExceeded
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -267,8 +268,15 @@ class _Canonicalizer:
         return [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]
 
 
+def check_quad_count(quads: Sequence[Quad]) -> None:
+    """Refuse a dataset too large to canonicalise within a bounded time (LimitExceeded)."""
+    if len(quads) > MAX_QUADS:
+        raise LimitExceeded("quads", MAX_QUADS, len(quads))
+
+
 def canonicalize_quads(quads: Sequence[Quad]) -> str:
     """Canonical N-Quads (sorted, blank nodes relabelled _:c14nN) of `quads`."""
+    check_quad_count(quads)
     return "".join(_Canonicalizer(quads).run())
 
 

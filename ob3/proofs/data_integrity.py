@@ -20,6 +20,7 @@ from ob3.documents import DEFAULT_LOADER, DocumentLoader
 from ob3.errors import KeyFormatError, Ob3Error, SigningError
 from ob3.jsonld import canonicalize
 from ob3.keys import ED25519, PublicKey, Signer
+from ob3.limits import LimitExceeded
 from ob3.multibase import multibase_decode, multibase_encode
 
 PROOF_TYPE = "DataIntegrityProof"
@@ -147,6 +148,8 @@ def verify_proof(
     canon = canonicalizer or _default_canonicalizer(loader)
     try:
         data = hash_data(document, proof, canonicalizer=canon)
+    except LimitExceeded:
+        raise  # the input is refused for its size, not judged
     except Ob3Error as exc:
         return ProofCheck(False, f"cannot canonicalise the credential: {exc}")
     if not public_key.verify(signature, data, algorithm="EdDSA"):
