@@ -230,16 +230,23 @@ def validate_eu_extension(achievement_json: Mapping[str, Any]) -> list[str]:
     return sorted({describe_error(error) for error in _achievement_validator().iter_errors(achievement_json)})
 
 
-def with_eu_extension(draft: CredentialDraft, elements: EuElements) -> CredentialDraft:
-    """`draft` with `elements` on its achievement and the Mikromerit context after the OB contexts."""
+def with_eu_extension(
+    draft: CredentialDraft, elements: EuElements, *, context_url: str = MIKROMERIT_CONTEXT
+) -> CredentialDraft:
+    """`draft` with `elements` on its achievement and the Mikromerit context after the OB contexts.
+
+    `context_url` is the address the credential names for the v1 context. An installation that serves
+    the same document elsewhere passes its own address; whoever signs or verifies the credential then
+    needs a loader that maps that address to the vendored v1 context (`DocumentLoader(aliases=...)`).
+    """
     extension = eu_extension(elements)
     clashes = sorted(key for key in extension if key in draft.achievement.extensions)
     if clashes:
         raise EuExtensionError(f"achievement.extensions already sets {clashes}")
     achievement = dataclasses.replace(draft.achievement, extensions={**draft.achievement.extensions, **extension})
     contexts = draft.extra_contexts
-    if MIKROMERIT_CONTEXT not in contexts:
-        contexts = (*contexts, MIKROMERIT_CONTEXT)
+    if context_url not in contexts:
+        contexts = (*contexts, context_url)
     return dataclasses.replace(draft, achievement=achievement, extra_contexts=contexts)
 
 

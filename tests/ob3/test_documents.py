@@ -47,3 +47,33 @@ def test_extra_documents_can_be_registered_per_loader_without_touching_the_defau
     loader = DocumentLoader(extra={"https://example.org/ctx": {"@context": {"x": "https://example.org/x"}}})
     assert "https://example.org/ctx" in loader
     assert "https://example.org/ctx" not in DEFAULT_LOADER
+
+
+def test_an_alias_serves_the_known_context_under_another_address():
+    from ob3.eu import MIKROMERIT_CONTEXT
+
+    loader = DocumentLoader(aliases={"https://badges.example/ns/v1": MIKROMERIT_CONTEXT})
+    assert loader("https://badges.example/ns/v1")["document"] == DEFAULT_LOADER(MIKROMERIT_CONTEXT)["document"]
+    with pytest.raises(UnknownContextError, match="not held"):
+        DocumentLoader(aliases={"https://badges.example/ns/v2": "https://nowhere.example/ctx"})
+
+
+def test_a_fetched_context_is_used_only_when_it_is_a_copy_of_one_we_hold():
+    from ob3.errors import DocumentUnavailable
+    from ob3.eu import MIKROMERIT_CONTEXT
+
+    ours = DEFAULT_LOADER(MIKROMERIT_CONTEXT)["document"]
+    served = {"https://copy.example/ns/v1": json.loads(json.dumps(ours)),
+              "https://evil.example/ns/v1": {"@context": {"eqfLevel": "https://evil.example/level"}}}
+
+    def fetch(url):
+        if url not in served:
+            raise DocumentUnavailable(f"{url} answered with HTTP status 404")
+        return served[url]
+
+    loader = DocumentLoader(fetch=fetch)
+    assert loader("https://copy.example/ns/v1")["document"] == ours
+    with pytest.raises(UnknownContextError, match="none of the contexts this verifier knows"):
+        loader("https://evil.example/ns/v1")
+    with pytest.raises(UnknownContextError, match="could not be fetched.*404"):
+        loader("https://gone.example/ns/v1")
