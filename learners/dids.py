@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from badges.fetch import Fetcher, FetchError, default_fetcher
+from badges.fetch import default_fetcher
 from issuers.tokens import secret_token, secret_token_hash
 from learners.models import DidChallenge, LearnerDid
 from learners.services import LearnerError
@@ -31,6 +31,7 @@ from ob3.errors import KeyFormatError, Ob3Error
 from ob3.keys import PublicKey
 from ob3.multibase import b64url_decode, b64url_encode
 from ob3.resolve import KeyResolver
+from safefetch import Fetcher, FetchError
 
 CHALLENGE_MINUTES = 10
 ALGORITHMS = ("EdDSA", "ES256")

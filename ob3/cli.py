@@ -1,12 +1,20 @@
 """`python -m ob3` — sign, verify, bake and unbake Open Badges 3.0 credentials from the shell.
 
     python -m ob3 sign CREDENTIAL.json --key PRIVATE.jwk [--format ldp|jwt] [--verification-method URL]
-    python -m ob3 verify FILE [--did-doc FILE]... [--jwk FILE]
+    python -m ob3 verify FILE [--did-doc FILE]... [--jwk FILE] [--status-list [URL=]FILE]...
+                         [--context URL=FILE]... [--online]
     python -m ob3 bake IMAGE CREDENTIAL -o OUT
     python -m ob3 unbake FILE
 
-`verify` prints a JSON verdict and exits 0 when valid, 1 when invalid, 2 when the input is unusable.
-Other tools depend on this shape: keep it.
+`verify` prints a JSON verdict and exits 0 only when the verdict is "valid"; 1 for any other verdict
+(invalid, revoked, suspended, expired, not yet valid, and "unconfirmed" — including a status that was not
+read); 2 when the input is unusable. Other tools depend on this shape: keep it.
+
+Offline, `verify` uses only what it is given: `--did-doc` (DID or controller documents), `--jwk`,
+`--status-list` and `--context` (accepted only as a copy of a context ob3 holds, e.g. an installation's
+address of the Mikromerit extension context). With `--online` it also fetches what is missing (identity
+documents, key documents, status lists, and contexts — again only copies of contexts ob3 holds) through
+safefetch, which refuses private and reserved addresses.
 """
 
 from __future__ import annotations
@@ -20,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from ob3.baking import bake, unbake
-from ob3.errors import Ob3Error
+from ob3.documents import DEFAULT_LOADER, DocumentLoader
+from ob3.errors import DocumentUnavailable, Ob3Error
 from ob3.keys import ED25519, LocalSigner
 from ob3.proofs.data_integrity import sign_credential
 from ob3.proofs.vc_jwt import sign_jwt
@@ -84,21 +93,81 @@ def cmd_sign(args: argparse.Namespace) -> int:
     return EXIT_VALID
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    data = _read_bytes(args.file)
+def _documents(paths: Sequence[str]) -> dict[str, Any]:
     documents = {}
-    for path in args.did_doc or []:
+    for path in paths:
         document = _read_json(path)
         if not isinstance(document, dict) or not isinstance(document.get("id"), str):
             raise UsageError(f"{path}: a DID or controller document needs an 'id'")
         documents[document["id"]] = document
+    return documents
+
+
+def _documents_by_url(specs: Sequence[str], what: str) -> dict[str, Any]:
+    """`URL=FILE` or `FILE` (then the document's own `id` is its URL) -> {url: document}."""
+    found = {}
+    for spec in specs:
+        url, separator, path = spec.partition("=")
+        if not (separator and url.startswith(("https://", "http://"))):
+            url, path = "", spec
+        document = _read_json(path)
+        if not isinstance(document, dict):
+            raise UsageError(f"{path}: a {what} is a JSON object")
+        url = url or document.get("id")
+        if not isinstance(url, str):
+            raise UsageError(f"{path}: the {what} has no 'id'; give its URL as URL={path}")
+        found[url] = document
+    return found
+
+
+def _online_fetch() -> Any:
+    # Loaded only for --online: the library (and every other command) never needs a network stack.
+    from safefetch import Fetcher, FetchError
+
+    fetcher = Fetcher()
+
+    def fetch(url: str) -> Any:
+        try:
+            return fetcher.fetch_json(url)
+        except FetchError as exc:
+            raise DocumentUnavailable(str(exc)) from None
+
+    return fetch
+
+
+def _given_or_fetched(given: dict[str, Any], fetch: Any, option: str) -> Any:
+    """A fetch callable over documents given on the command line, then (with --online) the network."""
+    if not given and fetch is None:
+        return None  # for a status list, the verdict then says the status was not checked
+
+    def get(url: str) -> Any:
+        if url in given:
+            return given[url]
+        if fetch is None:
+            raise DocumentUnavailable(f"{url} was not given with {option} (and --online is not set)")
+        return fetch(url)
+
+    return get
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    data = _read_bytes(args.file)
     jwks = []
     if args.jwk:
         jwk = _read_json(args.jwk)
         if not isinstance(jwk, dict):
             raise UsageError(f"{args.jwk}: expected a JWK or a JWK Set")
         jwks.append(jwk)
-    result = verify(data, resolver=KeyResolver(documents, jwks=jwks))
+    fetch = _online_fetch() if args.online else None
+    # A context given or fetched is used only if it is a copy of one ob3 holds (ob3.documents).
+    contexts = _given_or_fetched(_documents_by_url(args.context or [], "context"), fetch, "--context")
+    result = verify(
+        data,
+        resolver=KeyResolver(_documents(args.did_doc or []), jwks=jwks, fetch=fetch),
+        status_fetcher=_given_or_fetched(_documents_by_url(args.status_list or [], "status list"), fetch,
+                                         "--status-list"),
+        loader=DocumentLoader(fetch=contexts) if contexts is not None else DEFAULT_LOADER,
+    )
     print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     format_check = result.check("format")
     if format_check is None or not format_check.passed:
@@ -142,6 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE")
     check.add_argument("--did-doc", action="append", metavar="FILE", help="DID or controller document")
     check.add_argument("--jwk", metavar="FILE", help="public JWK or JWK Set for a VC-JWT")
+    check.add_argument("--status-list", action="append", metavar="[URL=]FILE",
+                       help="a status list credential the credential points at (repeatable)")
+    check.add_argument("--context", action="append", metavar="URL=FILE",
+                       help="a JSON-LD context the credential names by another address; used only if it is a "
+                            "copy of a context ob3 holds (repeatable)")
+    check.add_argument("--online", action="store_true",
+                       help="fetch missing identity documents, status lists and contexts over https")
     check.set_defaults(handler=cmd_verify)
 
     bake_cmd = commands.add_parser("bake", help="bake a credential into a PNG or SVG")

@@ -14,14 +14,13 @@ from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
-from badges.fetch import Fetcher
-from badges.verification import offline_key_resolver
 from learners.dids import DidProofRefused, did_challenge_create, learner_did_prove
 from learners.models import DidChallenge, LearnerDid
 from learners.selectors import learner_verified_did
 from ob3.keys import P256, LocalSigner
 from ob3.multibase import b64url_encode
-from ob3.verify import verify
+from safefetch import Fetcher
+from tests.badges.site import site_verify
 from tests.https_server import https_server
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +168,7 @@ def local_fetcher(ca):
     context = ssl.create_default_context()
     ca.configure_trust(context)
     return Fetcher(allow_loopback=True, resolve=lambda host, port: ["127.0.0.1"], ssl_context=context,
-                   use_cache=False, total_timeout=2, connect_timeout=1)
+                   total_timeout=2, connect_timeout=1)
 
 
 def did_document(did: str, signer: LocalSigner, relationship: str) -> dict:
@@ -214,7 +213,7 @@ def test_an_unreachable_did_web_gets_a_clear_message(amina, signer, local_fetche
 def test_a_did_web_on_a_private_address_is_not_fetched(amina, signer):
     challenge = did_challenge_create(user=amina)
     token = jws(signer, kid="did:web:intranet.example:amina#key-1", nonce=challenge.nonce)
-    fetcher = Fetcher(resolve=lambda host, port: ["10.0.0.5"], use_cache=False)  # the production rules
+    fetcher = Fetcher(resolve=lambda host, port: ["10.0.0.5"])  # the production rules, no cache
     with pytest.raises(DidProofRefused) as caught:
         learner_did_prove(user=amina, token=token, fetcher=fetcher)
     assert caught.value.code == "unreachable"
@@ -274,7 +273,7 @@ def test_a_credential_issued_afterwards_names_the_did_and_verifies(amina, signer
     credential = issue("amina@example.org", recipient_did=learner_verified_did(amina))
     assert credential.document["credentialSubject"]["id"] == did_key(signer)
     assert credential.document["credentialSubject"]["identifier"]  # the salted e-mail hash stays
-    assert verify(credential.document, resolver=offline_key_resolver()).valid
+    assert site_verify(credential.document).valid
 
 
 def test_the_export_names_the_did_and_deletion_removes_it(amina, signer):
