@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from badges.contexts import extension_context_url
 from badges.editions import OutcomeEdition, achievement_edition
 from badges.models import Achievement, Credential, LearningOutcome
 from badges.status_lists import status_entry_for
@@ -213,11 +214,19 @@ def _evidence(entry: dict) -> Evidence:
     )
 
 
+def credential_identity_kind(credential: Credential) -> str:
+    """The issuer identity a credential is signed under: that of the status list it was given an index in
+    (a re-run of signing keeps the list, so it keeps naming the issuer the list names), else the current."""
+    if credential.status_list_id is not None:
+        return credential.status_list.identity_kind
+    return credential.issuer.identity_kind
+
+
 def credential_draft(credential: Credential) -> CredentialDraft:
     achievement = credential.achievement
     draft = CredentialDraft(
         id=credential.uri,
-        issuer=issuer_profile(credential.issuer),
+        issuer=issuer_profile(credential.issuer, identity_kind=credential_identity_kind(credential)),
         achievement=achievement_value(achievement),
         recipient=Recipient(
             did=credential.recipient_did or None,
@@ -232,4 +241,4 @@ def credential_draft(credential: Credential) -> CredentialDraft:
         evidence=tuple(_evidence(entry) for entry in credential.evidence),
         status=status_entry_for(credential),  # allocated by the signing path before the draft is built
     )
-    return eu.with_eu_extension(draft, eu_elements(achievement))
+    return eu.with_eu_extension(draft, eu_elements(achievement), context_url=extension_context_url())

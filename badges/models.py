@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.append_only import AppendOnlyEvent
 from issuers.identifiers import public_url
-from issuers.models import Issuer
+from issuers.models import IdentityKind, Issuer
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(8)]
 
@@ -457,6 +457,11 @@ class StatusList(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="status_lists")
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.REVOCATION)
+    # The issuer identity the list was opened under: its `issuer` and proof name it for as long as it lives,
+    # so every credential pointing at it names the same issuer. Lists opened before issuers chose are https.
+    identity_kind = models.CharField(
+        _("issuer identity"), max_length=10, choices=IdentityKind.choices, default=IdentityKind.HTTPS, editable=False
+    )
     size = models.PositiveIntegerField(_("entries"), default=MIN_SIZE, validators=[MinValueValidator(MIN_SIZE)])
     bits = models.BinaryField(editable=False)
     allocated = models.BinaryField(editable=False)

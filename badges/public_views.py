@@ -7,17 +7,19 @@ content negotiation). Only published achievements are public; drafts and reviews
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from functools import cache
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from badges import adapters
+from badges.contexts import extension_context_url
 from badges.editions import LANGUAGES, achievement_edition, translation_of
 from badges.models import Achievement, LearningOutcome
 from issuers.identifiers import public_url
@@ -27,8 +29,9 @@ from ob3.documents import CONTEXTS_DIR, OB_V3P0, VC_V2
 from ob3.schema import SCHEMAS_DIR
 
 JSON_TYPES = ("application/ld+json", "application/json")
-# The context and schema change only with a new /ns/vN; a day's caching spares verifiers a request each time.
-EXTENSION_CACHE = "public, max-age=86400"
+# /ns/v1 never changes (a new version gets a new address, docs/extension.md), and signatures depend on
+# what it says: verifiers and caches may keep it for good.
+EXTENSION_CACHE = "public, max-age=31536000, immutable"
 
 
 def _published(public_id: UUID) -> Achievement:
@@ -56,7 +59,7 @@ def achievement_document(achievement: Achievement, *, language: str | None = Non
     value = adapters.achievement_value(achievement, language=language)
     extension = eu.eu_extension(adapters.eu_elements(achievement, language=language))
     value = dataclasses.replace(value, extensions={**value.extensions, **extension})
-    return {"@context": [VC_V2, OB_V3P0, eu.MIKROMERIT_CONTEXT], **build_achievement(value)}
+    return {"@context": [VC_V2, OB_V3P0, extension_context_url()], **build_achievement(value)}
 
 
 def _versions(achievement: Achievement) -> list[Achievement]:
@@ -120,14 +123,22 @@ def achievement_edition_page(request: HttpRequest, public_id: UUID, language: st
 
 
 @cache
-def _file(path: str) -> bytes:
+def _file(path: str) -> tuple[bytes, str]:
+    """The file's bytes and their strong ETag."""
     with open(path, "rb") as file:
-        return file.read()
+        data = file.read()
+    return data, f'"{hashlib.sha256(data).hexdigest()[:32]}"'
 
 
-def _extension_response(data: bytes, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Access-Control-Allow-Origin"] = "*"
+def _extension_response(request: HttpRequest, path: str, content_type: str) -> HttpResponse:
+    data, etag = _file(path)
+    if etag in (tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(data, content_type=content_type)
+    response["ETag"] = etag
+    response["Access-Control-Allow-Origin"] = "*"  # JSON-LD processors in browsers fetch it cross-origin
+    response["Access-Control-Expose-Headers"] = "ETag"
     response["Cache-Control"] = EXTENSION_CACHE
     return response
 
@@ -135,9 +146,9 @@ def _extension_response(data: bytes, content_type: str) -> HttpResponse:
 @require_GET
 def extension_context(request: HttpRequest) -> HttpResponse:
     """The Mikromerit v1 JSON-LD context, byte for byte the vendored file ob3 signs and verifies with."""
-    return _extension_response(_file(str(CONTEXTS_DIR / "mikromerit-v1.jsonld")), "application/ld+json")
+    return _extension_response(request, str(CONTEXTS_DIR / "mikromerit-v1.jsonld"), "application/ld+json")
 
 
 @require_GET
 def extension_schema(request: HttpRequest) -> HttpResponse:
-    return _extension_response(_file(str(SCHEMAS_DIR / eu.SCHEMA_FILE)), "application/schema+json")
+    return _extension_response(request, str(SCHEMAS_DIR / eu.SCHEMA_FILE), "application/schema+json")

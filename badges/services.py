@@ -18,16 +18,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from badges import adapters, images
+from badges.contexts import platform_canonicalizer, platform_loader
 from badges.errors import TRANSIENT_ERRORS, SigningRefused
 from badges.events import credential_event_record
 from badges.models import Achievement, AchievementAuditEvent, Credential, CredentialEvent
 from badges.status_lists import credential_status_allocate
 from issuers.models import Issuer, SigningKey
-from issuers.signing import NoActiveSigningKey, signer_for
+from issuers.signing import NoActiveSigningKey, active_key, signer_for
 from ob3.baking import bake_png, bake_svg
 from ob3.build import build_credential
 from ob3.errors import Ob3Error
-from ob3.fast import fast_canonicalizer
 from ob3.proofs.data_integrity import sign_credential
 from ob3.proofs.vc_jwt import sign_jwt
 from ob3.recipient import hash_email, normalise_email
@@ -211,21 +211,30 @@ def _sign_bake_store(credential: Credential, *, claimed_at: datetime) -> None:
     if achievement.status != Achievement.Status.PUBLISHED:
         raise SigningRefused("achievement_unpublished", f"achievement {achievement.public_id} is not published")
     try:
-        signer, verification_method = signer_for(issuer, SigningKey.Kind.ED25519)
-        jwt_signer = signer_for(issuer, SigningKey.Kind.RSA) if issuer.jwt_enabled else None
+        # Refuse before the credential uses up an index in a status list.
+        active_key(issuer, SigningKey.Kind.ED25519)
+        if issuer.jwt_enabled:
+            active_key(issuer, SigningKey.Kind.RSA)
+        # Every credential carries a revocation entry; a re-run keeps the index it already got, and so the
+        # list's issuer identity, even if the issuer has chosen another identity since.
+        credential_status_allocate(credential=credential)
+        identity_kind = adapters.credential_identity_kind(credential)
+        signer, verification_method = signer_for(issuer, SigningKey.Kind.ED25519, identity_kind=identity_kind)
+        jwt_signer = (
+            signer_for(issuer, SigningKey.Kind.RSA, identity_kind=identity_kind) if issuer.jwt_enabled else None
+        )
     except NoActiveSigningKey as exc:
         raise SigningRefused("no_active_key", str(exc)) from None
-    # Every credential carries a revocation entry; a re-run keeps the index it already got.
-    credential_status_allocate(credential=credential)
 
     document = sign_credential(
         build_credential(adapters.credential_draft(credential)),
         signer=signer,
         verification_method=verification_method,
         created=timezone.now().replace(microsecond=0),
+        loader=platform_loader(),
         # Our own credentials take the fast path; it is proven equal to the general one and falls
         # back to it (and to its safe-mode checks) for anything it does not recognise.
-        canonicalizer=fast_canonicalizer,
+        canonicalizer=platform_canonicalizer(),
     )
     jwt = ""
     if jwt_signer is not None:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from badges.contexts import platform_canonicalizer, platform_loader
 from badges.models import Credential, StatusList
 from issuers.adapters import issuer_profile
 from issuers.identifiers import public_url
@@ -43,9 +44,15 @@ def status_list_url(status_list: StatusList) -> str:
 
 
 def status_list_create(*, issuer: Issuer, size: int = StatusList.MIN_SIZE) -> StatusList:
+    """A new, empty revocation list under the issuer's current identity, which it keeps for good."""
     bits = new_status_list(size)  # validates the size
     return StatusList.objects.create(
-        issuer=issuer, purpose=StatusList.Purpose.REVOCATION, size=size, bits=bytes(bits), allocated=bytes(bits)
+        issuer=issuer,
+        purpose=StatusList.Purpose.REVOCATION,
+        identity_kind=issuer.identity_kind,
+        size=size,
+        bits=bytes(bits),
+        allocated=bytes(bits),
     )
 
 
@@ -59,8 +66,9 @@ def status_entry_for(credential: Credential) -> StatusEntry | None:
 
 
 def credential_status_allocate(*, credential: Credential) -> StatusEntry:
-    """Give the credential its index in one of its issuer's open revocation lists. Idempotent: a
-    credential that already has one keeps it (a re-run of the signing task must not use up a second)."""
+    """Give the credential its index in one of its issuer's open revocation lists opened under the
+    issuer's current identity (a list names one issuer id for good). Idempotent: a credential that already
+    has one keeps it (a re-run of the signing task must not use up a second), whatever the identity now."""
     entry = status_entry_for(credential)
     if entry is not None:
         return entry
@@ -70,7 +78,12 @@ def credential_status_allocate(*, credential: Credential) -> StatusEntry:
         if locked.status_list_id is None:
             status_list = (
                 StatusList.objects.select_for_update()
-                .filter(issuer_id=locked.issuer_id, purpose=StatusList.Purpose.REVOCATION, is_full=False)
+                .filter(
+                    issuer_id=locked.issuer_id,
+                    purpose=StatusList.Purpose.REVOCATION,
+                    identity_kind=locked.issuer.identity_kind,
+                    is_full=False,
+                )
                 .order_by("pk")
                 .first()
             ) or status_list_create(issuer=locked.issuer)
@@ -116,18 +129,27 @@ def status_list_sign(*, status_list: StatusList, now: datetime | None = None) ->
         return status_list
     version, bits = status_list.version, bytes(status_list.bits)
     issuer = status_list.issuer
-    signer, verification_method = signer_for(issuer, SigningKey.Kind.ED25519)
+    # Signed as the identity the list was opened under, which its credentials name as their issuer.
+    identity_kind = status_list.identity_kind
+    signer, verification_method = signer_for(issuer, SigningKey.Kind.ED25519, identity_kind=identity_kind)
     moment = (now or timezone.now()).replace(microsecond=0)
     unsigned = build_status_list_credential(
         id=status_list_url(status_list),
-        issuer=issuer_profile(issuer),
+        issuer=issuer_profile(issuer, identity_kind=identity_kind),
         # The list has been in force since it was opened; re-signing leaves that date alone (the proof
         # carries the signing time), so a verifier whose clock reads a moment earlier still accepts it.
         valid_from=status_list.created_at.replace(microsecond=0),
         encoded_list=encode_list(bits),
         status_purpose=status_list.purpose,
     )
-    document = sign_credential(unsigned, signer=signer, verification_method=verification_method, created=moment)
+    document = sign_credential(
+        unsigned,
+        signer=signer,
+        verification_method=verification_method,
+        created=moment,
+        loader=platform_loader(),
+        canonicalizer=platform_canonicalizer(),
+    )
     etag = _etag(document)
     StatusList.objects.filter(pk=status_list.pk, version=version).update(
         document=document, etag=etag, signed_version=version, signed_at=moment

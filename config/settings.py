@@ -51,6 +51,19 @@ if PRODUCTION and _public.scheme != "https":
         "PUBLIC_BASE_URL must be an https URL in production: issuer ids and key URLs are built from it."
     )
 
+# Where credentials say the Mikromerit extension's JSON-LD context lives. /ns/v1 on this site serves it;
+# an operator may name a permanent address instead (it must serve the same bytes), so credentials do not
+# depend on this deployment's host name. Signing and verifying never fetch it: the platform's document
+# loader maps it to the vendored copy (badges/contexts.py).
+EXTENSION_CONTEXT_URL = env_str("EXTENSION_CONTEXT_URL") or f"{PUBLIC_BASE_URL}/ns/v1"
+_extension_context = urlsplit(EXTENSION_CONTEXT_URL)
+if _extension_context.scheme not in {"http", "https"} or not _extension_context.hostname or _extension_context.fragment:
+    raise ImproperlyConfigured(
+        f"EXTENSION_CONTEXT_URL={EXTENSION_CONTEXT_URL!r} must be an absolute http(s) URL without a fragment."
+    )
+if PRODUCTION and _extension_context.scheme != "https":
+    raise ImproperlyConfigured("EXTENSION_CONTEXT_URL must be an https URL in production: every credential names it.")
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or ([] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
 if _public.hostname not in ALLOWED_HOSTS and not PRODUCTION:
     ALLOWED_HOSTS.append(_public.hostname)
@@ -73,6 +86,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "corsheaders",
     "issuers",
     "badges",
     "learners",
@@ -80,6 +94,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a CORS preflight is answered before any other middleware can answer or redirect it.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -296,6 +312,15 @@ VERIFY_UPLOAD_RATE_LIMIT = env_str("VERIFY_UPLOAD_RATE_LIMIT", "20/m")
 VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 # Behind a proxy, the request header that carries the client's address (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")
+# Browsers may call the public verification API from any origin (a wallet or an applicant-tracking system
+# in another site's page): django-cors-headers answers its preflight, and only for that URL. No cookies or
+# credentials are involved, so the answer is `*`.
+CORS_URLS_REGEX = r"^/verify/api$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("POST", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "content-type")
+CORS_PREFLIGHT_MAX_AGE = 86400  # seconds: browsers ask again once a day
 # Only the test suite may let the verifier fetch from loopback (its local HTTPS server).
 VERIFY_FETCH_ALLOW_LOOPBACK_FOR_TESTS = env_bool("VERIFY_FETCH_ALLOW_LOOPBACK_FOR_TESTS")
 if VERIFY_FETCH_ALLOW_LOOPBACK_FOR_TESTS and not DEV:

@@ -9,7 +9,9 @@ from issuers.models import Issuer
 from ob3.model import Address, IdentifierEntry, Image, Profile
 
 
-def issuer_profile(issuer: Issuer) -> Profile:
+def issuer_profile(issuer: Issuer, *, identity_kind: str | None = None) -> Profile:
+    """The issuer as an OB Profile whose id is its identity under `identity_kind` (default: the current one).
+    The Profile document served at the https id passes "https", whatever credentials name."""
     address = Address(
         country_code=issuer.country_code or None,
         region=issuer.region or None,
@@ -24,7 +26,7 @@ def issuer_profile(issuer: Issuer) -> Profile:
     if issuer.official_identifier:
         other_identifiers = (IdentifierEntry(identifier=issuer.official_identifier, identifier_type="identifier"),)
     return Profile(
-        id=issuer.public_id,
+        id=issuer.identity_for(identity_kind or issuer.identity_kind),
         name=issuer.name,
         url=issuer.url or None,
         email=issuer.email or None,

@@ -48,9 +48,10 @@ class IssuerAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ("rotate_signing_keys",)
 
-    # The slug is part of the issuer id inside every credential already issued: fixed once created.
+    # The slug is part of the issuer id inside every credential already issued: fixed once created. The
+    # identity credentials name is changed in the console (issuer_profile_update), which logs it.
     def get_readonly_fields(self, request: HttpRequest, obj: Issuer | None = None) -> tuple[str, ...]:
-        return ("slug",) if obj is not None else ()
+        return ("slug", "identity_kind") if obj is not None else ()
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Issuer | None = None) -> dict[str, tuple[str, ...]]:
         return {} if obj is not None else {"slug": ("name",)}

@@ -10,7 +10,7 @@ from issuers.models import Issuer, Role
 
 _PROFILE_FIELDS = [
     "name", "description", "url", "email", "phone", "official_identifier",
-    "street_address", "postal_code", "locality", "region", "country_code",
+    "street_address", "postal_code", "locality", "region", "country_code", "identity_kind",
 ]
 
 
@@ -37,8 +37,19 @@ class IssuerProfileForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel"}),
             "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "identity_kind": forms.RadioSelect,
         }
-        help_texts = {"country_code": _("Two letters (ISO 3166-1 alpha-2), for example SE for Sweden.")}
+        help_texts = {
+            "country_code": _("Two letters (ISO 3166-1 alpha-2), for example SE for Sweden."),
+            "identity_kind": _(
+                "How your credentials name your organisation, and so where verification tools look for its "
+                "keys. The web address (https) is the default: Open Badges 3.0 only requires verifiers to "
+                "support keys at web addresses, so every certified verifier can check your credentials without "
+                "a DID resolver, and the same address is your public issuer page. did:web suits wallets and "
+                "registries that expect a decentralised identifier (DID). A change affects only credentials "
+                "issued afterwards: earlier ones keep verifying, because both documents stay published."
+            ),
+        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -10,8 +10,19 @@ from issuers import identifiers
 from issuers.countries import validate_country_code
 
 
+class IdentityKind(models.TextChoices):
+    """How credentials name an issuer. Both documents stay published whichever is chosen (documents.py)."""
+
+    # The default: OB 3.0 only requires verifiers to dereference https key URLs, so every certified
+    # verifier can check these credentials without a DID resolver.
+    HTTPS = "https", _("Web address (https)")
+    DID_WEB = "did:web", _("Decentralised identifier (did:web)")
+
+
 class Issuer(models.Model):
     """An organisation that issues credentials: an Open Badges 3.0 Profile."""
+
+    IdentityKind = IdentityKind
 
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -38,6 +49,10 @@ class Issuer(models.Model):
         default=False,
         help_text=_("Sign each credential a second time as a JSON Web Token with an RSA key."),
     )
+    # Read when a credential or status list is signed; what was signed earlier keeps the identity it names.
+    identity_kind = models.CharField(
+        _("identity in credentials"), max_length=10, choices=IdentityKind.choices, default=IdentityKind.HTTPS
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -56,6 +71,15 @@ class Issuer(models.Model):
     @property
     def did(self) -> str:
         return identifiers.issuer_did_web(self.slug)
+
+    @property
+    def identity(self) -> str:
+        """The id credentials, status lists and VC-JWT `iss` name for this issuer from now on."""
+        return self.identity_for(self.identity_kind)
+
+    def identity_for(self, identity_kind: str) -> str:
+        """The issuer id under `identity_kind` (a status list keeps the kind it was opened under)."""
+        return self.did if IdentityKind(identity_kind) == IdentityKind.DID_WEB else self.public_id
 
 
 class Role(models.TextChoices):

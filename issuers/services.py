@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from issuers.keystore import jwk_thumbprint, key_encryption_key_id, private_key_open, private_key_seal
 from issuers.logos import LOGO_FORMATS, logo_format
-from issuers.models import Issuer, SigningKey
+from issuers.models import IdentityKind, Issuer, SigningKey
 from ob3.keys import ED25519, RSA, LocalSigner
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ def issuer_create(
     locality: str = "",
     region: str = "",
     jwt_enabled: bool = False,
+    identity_kind: str = IdentityKind.HTTPS,
 ) -> Issuer:
     """A new issuer with an Ed25519 key for Data Integrity proofs and, for VC-JWT, an RSA key."""
     issuer = Issuer(
@@ -51,13 +52,14 @@ def issuer_create(
         locality=locality,
         region=region,
         jwt_enabled=jwt_enabled,
+        identity_kind=identity_kind,
     )
     issuer.full_clean()
     issuer.save()
     signing_key_create(issuer=issuer, kind=SigningKey.Kind.ED25519)
     if jwt_enabled:
         signing_key_create(issuer=issuer, kind=SigningKey.Kind.RSA)
-    logger.info("issuer created", extra={"issuer": issuer.slug})
+    logger.info("issuer created", extra={"issuer": issuer.slug, "identity_kind": issuer.identity_kind})
     return issuer
 
 
@@ -77,8 +79,15 @@ def issuer_profile_update(
     country_code: str,
     official_identifier: str,
     image: UploadedFile | None = None,
+    identity_kind: str | None = None,
 ) -> Issuer:
-    """Change what the issuer's OB Profile says about it. The slug (part of every issued id) stays."""
+    """Change what the issuer's OB Profile says about it. The slug (part of every issued id) stays.
+
+    `identity_kind` (None: unchanged) is the id credentials issued from now on name. Credentials and
+    status lists signed earlier keep theirs: both the Profile and the DID document stay published.
+    """
+    # From the database: a bound ModelForm has already copied the posted values onto `issuer`.
+    previous_identity_kind = Issuer.objects.filter(pk=issuer.pk).values_list("identity_kind", flat=True).get()
     issuer.name = name
     issuer.url = url
     issuer.email = email
@@ -101,9 +110,17 @@ def issuer_profile_update(
         extension = LOGO_FORMATS[image_format]
         issuer.image.save(f"{issuer.slug}.{extension}", image, save=False)
         changed.append("image")
+    if identity_kind is not None:
+        issuer.identity_kind = identity_kind
+        changed.append("identity_kind")
     issuer.full_clean(exclude=["image"])
     issuer.save(update_fields=changed)
     logger.info("issuer profile updated", extra={"issuer": issuer.slug})
+    if issuer.identity_kind != previous_identity_kind:
+        logger.info(
+            "issuer identity changed",
+            extra={"issuer": issuer.slug, "from": previous_identity_kind, "to": issuer.identity_kind},
+        )
     return issuer
 
 

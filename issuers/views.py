@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -54,10 +54,15 @@ def issuer_jwks(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @require_GET
-def signing_key_jwk(request: HttpRequest, slug: str, thumbprint: str) -> JsonResponse:
-    """The single JWK a VC-JWT `kid` points at."""
-    key = get_object_or_404(SigningKey, issuer__slug=slug, thumbprint=thumbprint)
-    return _json(documents.jwk_document(key), "application/jwk+json")
+def signing_key_document(request: HttpRequest, slug: str, thumbprint: str) -> JsonResponse:
+    """One published key at its own URL, the https verification method id: a Multikey document for
+    Ed25519 (Data Integrity proofs), the single JWK a VC-JWT `kid` points at for RSA."""
+    key = get_object_or_404(SigningKey.objects.select_related("issuer"), issuer__slug=slug, thumbprint=thumbprint)
+    if not key.is_published:
+        raise Http404
+    if key.kind == SigningKey.Kind.RSA:
+        return _json(documents.key_document(key), "application/jwk+json")
+    return _json(documents.key_document(key), "application/ld+json")
 
 
 @require_GET

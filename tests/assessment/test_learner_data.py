@@ -35,12 +35,11 @@ from assessment.services import (
     mentor_invite,
 )
 from badges.services import credential_sign
-from badges.verification import offline_key_resolver
 from learners.dids import did_challenge_create, learner_did_prove
 from learners.services import learner_account_delete, learner_export_write
 from ob3.keys import LocalSigner
-from ob3.verify import verify
 from tests.assessment.conftest import PDF, levels, upload
+from tests.badges.site import site_verify
 from tests.factories import make_achievement, make_user
 from tests.learners.test_did import did_key, jws, key_kid
 
@@ -163,7 +162,7 @@ def test_deleting_a_learner_who_applied_anonymises_the_applications_and_keeps_th
 
     # The issued credential still verifies, as the learner downloaded it and as the issuer keeps it.
     assert approved.credential.document == downloaded
-    assert verify(downloaded, resolver=offline_key_resolver()).valid
+    assert site_verify(downloaded).valid
 
 
 def test_erased_applications_show_in_the_console_without_the_person(approved, learner, assessor, issuer):
@@ -234,7 +233,7 @@ def test_an_approved_application_names_the_learners_proved_did(amina_did, approv
     document = approved.credential.document
     assert approved.credential.recipient_did == amina_did
     assert document["credentialSubject"]["id"] == amina_did
-    assert verify(document, resolver=offline_key_resolver()).valid
+    assert site_verify(document).valid
 
 
 def test_without_a_proved_did_the_credential_names_only_the_email_hash(approved):
@@ -257,7 +256,7 @@ def test_a_direct_award_names_the_did_of_whoever_verified_the_address(amina_did,
     by_email["amina@example.org"].refresh_from_db()
     document = by_email["amina@example.org"].document
     assert document["credentialSubject"]["id"] == amina_did
-    assert verify(document, resolver=offline_key_resolver()).valid
+    assert site_verify(document).valid
 
 
 def test_a_mentor_who_deletes_their_account_leaves_the_learners_application_intact(application, mentored):

@@ -5,8 +5,10 @@ import uuid
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from badges.contexts import extension_context_url
 from badges.models import Achievement
 from ob3.documents import CONTEXTS_DIR
 from ob3.eu import MIKROMERIT_CONTEXT, SCHEMA_FILE, validate_eu_extension
@@ -64,7 +66,7 @@ def test_machines_get_the_achievement_as_json_ld(client, achievement, accept):
     assert response["Content-Type"].startswith(accept.split(",")[0])
     assert "Accept" in response["Vary"]
     document = json.loads(response.content)
-    assert document["@context"][-1] == MIKROMERIT_CONTEXT
+    assert document["@context"][-1] == extension_context_url() == f"{settings.PUBLIC_BASE_URL}/ns/v1"
     assert document["id"] == achievement.uri and document["type"] == ["Achievement"]
     assert document["creditPoints"] == {"value": "1.5", "unit": "ECTS"}
     assert document["resultDescription"][0]["rubricCriterionLevel"][1]["name"] == "Godkänd"

@@ -8,10 +8,8 @@ from badges import status_lists
 from badges.models import StatusList
 from badges.revocation import credential_revoke
 from badges.services import credential_sign
-from issuers.documents import profile_document
-from ob3.resolve import KeyResolver
 from ob3.status_list import get_bit, new_status_list, status_of
-from ob3.verify import verify
+from tests.badges.site import site_verify
 from tests.factories import make_issuer, workflow_member
 
 
@@ -81,8 +79,7 @@ def test_the_published_list_verifies_and_shows_a_revoked_credential_as_set(issue
     credential_revoke(credential=issued, by=assessor, reason="Bedömningen gjordes av misstag.")
     response = client.get(f"/status/{issued.issuer.slug}/{issued.status_list.public_id}")
     document = response.json()
-    resolver = KeyResolver({issued.issuer.public_id: profile_document(issued.issuer)})
-    listing_check = verify(document, resolver=resolver)
+    listing_check = site_verify(document)
     proof = listing_check.check("proof")
     assert proof is not None and proof.passed, proof
     assert document["issuer"] == issued.issuer.public_id

@@ -26,6 +26,7 @@ def owner_only(success):
 PROFILE = {
     "name": "Testskolan", "country_code": "SE", "description": "", "url": "", "email": "", "phone": "",
     "official_identifier": "", "street_address": "", "postal_code": "", "locality": "", "region": "",
+    "identity_kind": "https",
 }
 
 # (method, url name, needs the target member's id, POST data, expected status per actor)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 VALID = {
     "name": "Testskolan Norr", "description": "Vuxenutbildning.", "url": "testskolan.se", "email": "info@testskolan.se",
     "phone": "", "official_identifier": "212000-1234", "street_address": "Storgatan 1", "postal_code": "931 30",
-    "locality": "Skellefteå", "region": "", "country_code": "se",
+    "locality": "Skellefteå", "region": "", "country_code": "se", "identity_kind": "https",
 }
 
 

@@ -19,7 +19,8 @@ def owner_client(client, issuer):
         ("console:home", False, ["Mina organisationer", "Dina roller", "ägare"]),
         ("console:issuer", True, ["Översikt", "Medlemmar", "Profil"]),
         ("console:members", True, ["Bjud in någon", "Skicka inbjudan", "kvalitetsgranskare", "utformare"]),
-        ("console:profile", True, ["Utfärdarprofil", "Spara profil", "Logotyp", "till exempel SE för Sverige"]),
+        ("console:profile", True, ["Utfärdarprofil", "Spara profil", "Logotyp", "till exempel SE för Sverige",
+                                     "Identitet i intyg", "Webbadress (https)"]),
     ],
 )
 def test_the_console_speaks_swedish(owner_client, issuer, url_name, needs_issuer, swedish):

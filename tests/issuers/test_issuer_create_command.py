@@ -16,6 +16,7 @@ def test_it_creates_an_issuer_with_keys_and_prints_its_ids(capsys):
     assert list(issuer.signing_keys.values_list("kind", "status")) == [("ed25519", "active")]
     out = capsys.readouterr().out
     assert issuer.public_id in out and issuer.did in out
+    assert f"credentials name: {issuer.public_id}" in out  # https unless --identity did:web
 
 
 def test_it_reports_invalid_input_clearly():

@@ -24,21 +24,27 @@ def test_the_issuer_id_serves_the_profile_as_a_controller_document(client, issue
     response = client.get(f"/issuers/{issuer.slug}", HTTP_ACCEPT="application/ld+json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
+    assert response["Access-Control-Allow-Origin"] == "*"
     document = response.json()
     issuer_id = f"{BASE}/issuers/{issuer.slug}"
-    method_id = f"{issuer_id}#{key.public_key_multibase}"
+    key_url = f"{issuer_id}/keys/{key.thumbprint}"
+    legacy_id = f"{issuer_id}#{key.public_key_multibase}"
+    # DID v1 first: jsonld-signatures reads assertionMethod without re-framing, and safe mode passes.
     assert document["@context"] == [
-        "https://www.w3.org/ns/credentials/v2",
-        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        "https://www.w3.org/ns/did/v1",
         "https://w3id.org/security/multikey/v1",
+        "https://w3id.org/security/jwk/v1",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
     ]
     assert document["id"] == issuer_id
     assert document["type"] == ["Profile"]
     assert document["name"] == "Testskolan"
+    assert document["alsoKnownAs"] == [f"did:web:localhost%3A8000:issuers:{issuer.slug}"]
     assert document["verificationMethod"] == [
-        {"id": method_id, "type": "Multikey", "controller": issuer_id, "publicKeyMultibase": key.public_key_multibase}
+        {"id": key_url, "type": "Multikey", "controller": issuer_id, "publicKeyMultibase": key.public_key_multibase},
+        {"id": legacy_id, "type": "Multikey", "controller": issuer_id, "publicKeyMultibase": key.public_key_multibase},
     ]
-    assert document["assertionMethod"] == [method_id]
+    assert document["assertionMethod"] == [key_url, legacy_id]
     assert key.public_key_multibase.startswith("z6Mk")
 
 
@@ -95,10 +101,21 @@ def test_a_rotated_key_stays_published(client, issuer):
     old.refresh_from_db()
     assert old.status == "retired" and old.retired_at is not None
     profile = client.get(f"/issuers/{issuer.slug}", HTTP_ACCEPT="application/json").json()
-    published = [method["publicKeyMultibase"] for method in profile["verificationMethod"]]
-    assert published == [old.public_key_multibase, new.public_key_multibase]
+    published = [(method["id"], method["publicKeyMultibase"]) for method in profile["verificationMethod"]]
+    issuer_id = f"{BASE}/issuers/{issuer.slug}"
+    assert published == [
+        (f"{issuer_id}/keys/{old.thumbprint}", old.public_key_multibase),
+        (f"{issuer_id}#{old.public_key_multibase}", old.public_key_multibase),
+        (f"{issuer_id}/keys/{new.thumbprint}", new.public_key_multibase),
+        (f"{issuer_id}#{new.public_key_multibase}", new.public_key_multibase),
+    ]
+    assert profile["assertionMethod"] == [method_id for method_id, _key in published]
     did = client.get(f"/issuers/{issuer.slug}/did.json").json()
     assert len(did["assertionMethod"]) == 2
+    for key in (old, new):
+        assert client.get(f"/issuers/{issuer.slug}/keys/{key.thumbprint}").json()["publicKeyMultibase"] == (
+            key.public_key_multibase
+        )
 
 
 def test_a_compromised_key_stays_published_with_its_revoked_date_and_is_replaced(client, jwt_issuer):
@@ -117,10 +134,16 @@ def test_a_compromised_key_stays_published_with_its_revoked_date_and_is_replaced
     assert by_id[f"{jwt_issuer.did}#{rsa.thumbprint}"]["revoked"] == "2026-03-01T08:30:00Z"
     assert "revoked" not in by_id[f"{jwt_issuer.did}#{replacement.thumbprint}"]
     profile = client.get(f"/issuers/{jwt_issuer.slug}", HTTP_ACCEPT="application/json").json()
-    assert [m.get("revoked") for m in profile["verificationMethod"] if ed.public_key_multibase in m["id"]] == [
-        "2026-03-01T08:30:00Z"]
+    # Both of the Ed25519 key's ids (key URL and legacy fragment) carry the date.
+    assert [m.get("revoked") for m in profile["verificationMethod"]
+            if m.get("publicKeyMultibase") == ed.public_key_multibase] == ["2026-03-01T08:30:00Z"] * 2
+    by_id = {method["id"]: method for method in profile["verificationMethod"]}
+    assert by_id[f"{jwt_issuer.public_id}/keys/{rsa.thumbprint}"]["revoked"] == "2026-03-01T08:30:00Z"
+    assert "revoked" not in by_id[f"{jwt_issuer.public_id}/keys/{replacement.thumbprint}"]
     jwk = client.get(f"/issuers/{jwt_issuer.slug}/keys/{rsa.thumbprint}").json()
     assert jwk["revoked"] == "2026-03-01T08:30:00Z" and "d" not in jwk
+    multikey = client.get(f"/issuers/{jwt_issuer.slug}/keys/{ed.thumbprint}").json()
+    assert multikey["revoked"] == "2026-03-01T08:30:00Z"
 
 
 def test_unknown_issuers_are_404(client, db):

@@ -10,9 +10,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from badges.models import Credential
-from badges.verification import offline_key_resolver
 from learners.sharing import linkedin_add_url
-from ob3.verify import verify
+from tests.badges.site import site_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +114,7 @@ def test_baked_images_download_as_attachments_equal_to_the_stored_files(credenti
     assert f'{credential.public_id}.{kind}"' in response["Content-Disposition"]
     body = b"".join(response.streaming_content)
     assert body == stored(credential.baked_png if kind == "png" else credential.baked_svg)
-    assert verify(body, resolver=offline_key_resolver()).valid
+    assert site_verify(body).valid
 
 
 def test_the_json_download_is_the_signed_document_and_verifies(credential, amina_client):
@@ -123,7 +122,7 @@ def test_the_json_download_is_the_signed_document_and_verifies(credential, amina
     assert response["Content-Type"] == "application/vc+ld+json"
     assert response["Content-Disposition"].startswith("attachment;")
     assert json.loads(response.content) == credential.document
-    result = verify(response.content, resolver=offline_key_resolver())
+    result = site_verify(response.content)
     assert result.valid, [(c.name, c.reason) for c in result.checks if not c.passed]
 
 
@@ -144,7 +143,7 @@ def test_the_jwt_download_exists_only_when_the_issuer_signs_jwts(
     assert response["Content-Type"].startswith("text/plain")
     assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.decode() == signed.jwt
-    assert verify(response.content, resolver=offline_key_resolver()).valid
+    assert site_verify(response.content).valid
 
 
 def test_unknown_download_kinds_and_unsigned_credentials_are_404(credential, issue, amina_client):

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from issuers.models import IdentityKind
 from issuers.services import issuer_create
 
 
@@ -20,6 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--locality", default="")
         parser.add_argument("--region", default="")
         parser.add_argument("--jwt", action="store_true", help="Also sign credentials as VC-JWT (adds an RSA key).")
+        parser.add_argument(
+            "--identity",
+            choices=IdentityKind.values,
+            default=IdentityKind.HTTPS,
+            help="The id credentials name: the https address (default; every OB 3.0 verifier can check it) "
+            "or did:web (for wallets and registries that expect DIDs). Both documents are published either way.",
+        )
 
     def handle(self, *args: object, **options: str) -> None:
         try:
@@ -36,6 +44,7 @@ class Command(BaseCommand):
                 locality=options["locality"],
                 region=options["region"],
                 jwt_enabled=bool(options["jwt"]),
+                identity_kind=options["identity"],
             )
         except ValidationError as exc:
             problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items())
@@ -43,3 +52,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Created issuer {issuer.name}"))
         self.stdout.write(f"  id:  {issuer.public_id}")
         self.stdout.write(f"  did: {issuer.did}")
+        self.stdout.write(f"  credentials name: {issuer.identity}")
