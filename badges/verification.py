@@ -1,42 +1,50 @@
 """Verifying credentials — ours and anyone's — with ob3.verify, and wiring its key resolver and status fetcher.
 
-Documents on this site (issuer profiles, DID documents, JWKs, status lists) are read from the database,
-never over HTTP; anything else goes through the SSRF-safe fetcher in badges.fetch.
+Documents on this site (issuer profiles, DID documents, key documents, status lists) are read from the
+database, never over HTTP; anything else goes through the SSRF-safe fetcher (badges.fetch, safefetch).
+The verdict is ob3's (`VerificationResult.verdict`): the platform never re-derives it. Something that
+could not be had — another site's document while offline, an unreachable one — is reported to ob3 as
+`DocumentUnavailable`, which ob3 turns into "unconfirmed", never into "valid" or "forged".
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.urls import Resolver404, resolve
-from django.utils.translation import gettext as _
 
-from badges import fetch
+from badges import fetch, verdicts
+from badges.contexts import platform_canonicalizer, platform_loader
 from badges.models import Achievement, AssessmentType, Credential, QualityAssuranceType, StatusList
 from badges.status_lists import status_list_sign
 from issuers import documents
 from issuers.models import Issuer, SigningKey
-from ob3.errors import Ob3Error
-from ob3.fast import fast_canonicalizer
+from ob3.documents import DocumentLoader
+from ob3.errors import DocumentUnavailable, Ob3Error
+from ob3.limits import LimitExceeded
 from ob3.resolve import KeyResolver, ResolutionError
 from ob3.result import Check
-from ob3.verify import EXPIRED, INVALID, NOT_YET_VALID, REVOKED, SUSPENDED, VALID, VerificationResult, verify
+from ob3.verify import VerificationResult, verify
+from safefetch import Fetcher, FetchError
 
 logger = logging.getLogger(__name__)
 
-# When only date or status checks failed, the most serious one names the verdict.
-_SEVERITY = (("revocation", REVOKED), ("suspension", SUSPENDED), ("expiry", EXPIRED), ("not_before", NOT_YET_VALID))
+Fetch = Callable[[str], Mapping[str, Any]]
+REMOTE_FETCHES_PER_CHECK = 8
+REMOTE_SECONDS_PER_CHECK = 10.0
 
 
 class LocalDocumentMissing(ResolutionError):
-    pass
+    """A URL on this site that serves no such document: the key is known not to be the issuer's (unlike a
+    document that could not be had, which proves nothing either way)."""
 
 
 def _is_ours(url: str) -> bool:
@@ -70,98 +78,133 @@ def local_document(url: str) -> dict[str, Any]:
         return documents.jwks_document(documents.published_keys(issuer))
     if match.view_name == "issuers:key":
         key = SigningKey.objects.filter(issuer=issuer, thumbprint=kwargs["thumbprint"]).first()
-        if key is None:
+        if key is None or not key.is_published:
             raise LocalDocumentMissing(f"no key is published at {url}")
-        return documents.jwk_document(key)
+        return documents.key_document(key)
     raise LocalDocumentMissing(f"{url} is not a document this site publishes")
 
 
-def _document_fetcher(fetcher: fetch.Fetcher | None):
+class RemoteDocuments:
+    """Other sites' documents for one verification, through the safe fetcher: at most
+    REMOTE_FETCHES_PER_CHECK of them within REMOTE_SECONDS_PER_CHECK in all, so a credential naming many
+    addresses (keys, status lists, contexts) cannot hold a web worker for long. What is not fetched is
+    reported as unavailable, which ob3 turns into "cannot be confirmed"."""
+
+    def __init__(self, fetcher: Fetcher, *, clock: Callable[[], float] = time.monotonic):
+        self._fetcher = fetcher
+        self._clock = clock
+        self._left = REMOTE_FETCHES_PER_CHECK
+        self._deadline = clock() + REMOTE_SECONDS_PER_CHECK
+
+    def fetch_json(self, url: str) -> Any:
+        if self._left <= 0 or self._clock() > self._deadline:
+            raise DocumentUnavailable(f"{url} was not fetched: this check already asked other sites for "
+                                      f"{REMOTE_FETCHES_PER_CHECK} documents or for {REMOTE_SECONDS_PER_CHECK:.0f} s")
+        self._left -= 1
+        try:
+            return self._fetcher.fetch_json(url)
+        except FetchError as exc:
+            raise DocumentUnavailable(str(exc)) from None
+
+
+def _document_fetcher(remote: RemoteDocuments | None) -> Fetch:
+    """Key documents and status lists: this site's from the database; another site's through `remote`,
+    or, offline (`remote` None), reported as not consulted."""
+
     def get(url: str) -> Mapping[str, Any]:
         if _is_ours(url):
             return local_document(url)
-        if fetcher is None:
-            raise ResolutionError(f"{url} is on another site and was not consulted")
-        try:
-            return fetcher.fetch_json(url)
-        except fetch.FetchError as exc:
-            raise ResolutionError(str(exc)) from None
+        if remote is None:
+            raise DocumentUnavailable(f"{url} is on another site and was not consulted")
+        return remote.fetch_json(url)
 
     return get
 
 
+def _online_loader(remote: RemoteDocuments) -> DocumentLoader:
+    """The platform's contexts, plus any other address that serves a copy of one ob3 holds (another
+    Mikromerit installation's extension context): fetched safely, and used only if its content equals a
+    context we hold (ob3.documents), so no new meaning can enter a signature. One per verification: what
+    it fetched is not kept beyond it."""
+    known = platform_loader()
+
+    def get(url: str) -> Any:
+        if url in known:  # our own addresses of the extension context
+            return known(url)["document"]
+        if _is_ours(url):
+            raise DocumentUnavailable(f"{url} is not a context this site publishes")
+        return remote.fetch_json(url)
+
+    return DocumentLoader(fetch=get)
+
+
 @dataclass
 class Verification:
-    """What a verification page shows: ob3's result plus one verdict and the reasons behind it."""
+    """What a verification page shows: ob3's result, its verdict, and what did not pass."""
 
     result: VerificationResult
-    verdict: str
-    problems: list[Check] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        return self.result.verdict
 
     @property
     def credential(self) -> dict[str, Any] | None:
         return self.result.credential
 
+    @property
+    def problems(self) -> list[Check]:
+        return [check for check in self.result.checks if not check.passed]
+
+    @property
+    def claims_confirmed(self) -> bool:
+        """Whether what the credential says may be shown as the issuer's (badges.verdicts.claims_confirmed)."""
+        return verdicts.claims_confirmed(self.verdict, self.result.checks)
+
+    @property
+    def limit(self) -> LimitExceeded | None:
+        """Set when the input was refused for its size before any work (then there is no verdict to show)."""
+        return self.result.limit
+
     def to_dict(self) -> dict[str, Any]:
-        return {**self.result.to_dict(), "verdict": self.verdict}
+        return self.result.to_dict()
 
 
-def verdict_of(result: VerificationResult) -> str:
-    """valid / revoked / suspended / expired / not_yet_valid / invalid. Unlike ob3's own verdict, a
-    credential that is both revoked and expired reads as revoked, not invalid."""
-    failed = {check.name for check in result.checks if not check.passed}
-    if not result.checks:
-        return INVALID
-    if not failed:
-        return VALID
-    if not failed <= {name for name, _verdict in _SEVERITY}:
-        return INVALID
-    for name in ("revocation", "suspension"):
-        check = next((c for c in result.checks if c.name == name and not c.passed), None)
-        # A status list that is broken or forged is a failed check too, but it proves nothing was revoked.
-        if check is not None and not check.reason.startswith(("revoked by the issuer", "suspended by the issuer")):
-            return INVALID
-    return next(verdict for name, verdict in _SEVERITY if name in failed)
-
-
-def _verify(data: Any, *, fetcher: fetch.Fetcher | None, now: datetime | None, canonicalizer=None) -> Verification:
-    get = _document_fetcher(fetcher)
+def _verify(data: Any, *, remote: RemoteDocuments | None, now: datetime | None, loader: DocumentLoader,
+            canonicalizer: Any = None) -> Verification:
+    get = _document_fetcher(remote)
     try:
-        result = verify(data, resolver=KeyResolver(fetch=get), status_fetcher=get, now=now,
+        result = verify(data, resolver=KeyResolver(fetch=get), status_fetcher=get, now=now, loader=loader,
                         canonicalizer=canonicalizer)
     except (RecursionError, MemoryError, ValueError, TypeError, Ob3Error) as exc:
-        # ob3.verify reports bad input as failed checks; this only catches what slips past it
-        # (e.g. JSON nested deeply enough to exhaust the stack), so the visitor gets an answer, not a 500.
+        # ob3.verify reports bad input as failed checks and measures it against its limits first; this only
+        # catches what might still slip past, so the visitor gets an answer instead of a 500.
         logger.warning("verification could not complete", extra={"error": repr(exc)[:200]})
-        result = VerificationResult(checks=[Check("format", False, _("The file could not be read safely."))])
-    problems = [check for check in result.checks if not check.passed]
-    return Verification(result=result, verdict=verdict_of(result), problems=problems)
+        result = VerificationResult(checks=[Check("format", False, "the file could not be read safely")])
+    return Verification(result=result)
 
 
 def credential_verify(*, credential: Credential, now: datetime | None = None) -> Verification:
-    """Check one of our credentials from its stored signed document (never from its database fields)."""
+    """Check one of our credentials from its stored signed document (never from its database fields);
+    keys and status lists come from the database."""
     data = credential.document if credential.document is not None else credential.jwt
-    return _verify(data or b"", fetcher=None, now=now, canonicalizer=fast_canonicalizer)
-
-
-def _verify_untrusted(data: bytes | str, *, fetcher: fetch.Fetcher | None, now: datetime | None) -> Verification:
-    text = data.decode("utf-8", "ignore") if isinstance(data, bytes) and data[:1] in (b"{", b"[") else data
-    if isinstance(text, str) and not fetch._json_depth_ok(text):
-        refusal = Check("format", False, _("The JSON is nested too deeply to be a credential."))
-        result = VerificationResult(checks=[refusal])
-        return Verification(result=result, verdict=INVALID, problems=list(result.checks))
-    return _verify(data, fetcher=fetcher, now=now)
+    return _verify(data or b"", remote=None, now=now, loader=platform_loader(),
+                   canonicalizer=platform_canonicalizer())
 
 
 def upload_verify(*, data: bytes | str, now: datetime | None = None) -> Verification:
-    """Check anything someone hands us: a baked PNG/SVG, a JSON credential or a VC-JWT, from any issuer."""
-    return _verify_untrusted(data, fetcher=fetch.default_fetcher(), now=now)
+    """Check anything someone hands us: a baked PNG/SVG, a JSON credential or a VC-JWT, from any issuer.
+    Other sites' documents (and copies of the contexts we hold) are fetched through the safe fetcher."""
+    remote = RemoteDocuments(fetch.default_fetcher())
+    # The general canonicaliser: the fast one is bound to the platform's loader, which has not seen what
+    # this verification's loader may fetch.
+    return _verify(data, remote=remote, now=now, loader=_online_loader(remote))
 
 
 def offline_verify(*, data: bytes | str, now: datetime | None = None) -> Verification:
     """Like upload_verify, but nothing is fetched from other sites: our own issuers' keys and status
     lists come from the database; another issuer's documents are reported as not consulted."""
-    return _verify_untrusted(data, fetcher=None, now=now)
+    return _verify(data, remote=None, now=now, loader=platform_loader(), canonicalizer=platform_canonicalizer())
 
 
 def offline_key_resolver() -> KeyResolver:
@@ -169,12 +212,17 @@ def offline_key_resolver() -> KeyResolver:
     return KeyResolver(fetch=_document_fetcher(None))
 
 
+def _signature_check(result: VerificationResult) -> Check | None:
+    return result.check("proof") or result.check("jwt.signature")
+
+
 def credential_for_document(verification: Verification) -> Credential | None:
     """Our own credential behind a verified document (to show the issuer's reason for revoking it).
-    Only when the proof held and the signed issuer is the record's issuer: a copied id proves nothing."""
+    Only when the signature held with a key the issuer binds to itself and the signed issuer is the
+    record's issuer: a copied id proves nothing."""
     document = verification.credential
-    proof = verification.result.check("proof")
-    if not isinstance(document, dict) or proof is None or not proof.passed:
+    signature, key = _signature_check(verification.result), verification.result.check("issuer_key")
+    if not isinstance(document, dict) or signature is None or not signature.passed or key is None or not key.passed:
         return None
     identifier = document.get("id")
     if not isinstance(identifier, str) or not identifier.startswith("urn:uuid:"):
@@ -186,7 +234,7 @@ def credential_for_document(verification: Verification) -> Credential | None:
     credential = Credential.objects.select_related("issuer").filter(public_id=public_id).first()
     issuer = document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if credential is None or issuer_id != credential.issuer.public_id:
+    if credential is None or issuer_id not in (credential.issuer.public_id, credential.issuer.did):
         return None
     return credential
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 from uuid import UUID
@@ -29,11 +30,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.core import is_ratelimited
 
-from badges import revocation, verification
+from badges import revocation, verdicts, verification
 from badges.errors import ApplicationError
 from badges.models import Credential
 from badges.status_lists import status_list_published
 from issuers.identifiers import public_url
+from ob3.limits import DEFAULT_LIMITS, LimitExceeded, Limits
+from ob3.limits import loads as bounded_loads
 
 JSON_LD_TYPES = ("application/ld+json", "application/vc+ld+json", "application/json")
 STATUS_LIST_MAX_AGE = 60  # seconds: a revocation shows everywhere within a minute
@@ -193,6 +196,11 @@ def _verified_context(checked: verification.Verification) -> dict[str, Any]:
     }
 
 
+def _limit_status(limit: str) -> int:
+    # 413 for size in bytes, as HTTP means it; 422 for a body of acceptable size whose shape is refused.
+    return 413 if limit == "bytes" else 422
+
+
 @require_http_methods(["GET", "POST"])
 @rate_limited("verification-page", _page_rate)
 def verify_page(request: HttpRequest) -> HttpResponse:
@@ -202,7 +210,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         return render(request, "badges/verification/verify.html", context)
     if is_ratelimited(request, group="verification-upload", key="ip", rate=_upload_rate(), increment=True):
         return _too_many(request, as_json=False)
-    too_big = {**context, "form": VerifyForm(), "upload_error": _too_big_message()}
+    too_big = {**context, "form": VerifyForm(), "upload_error": _too_big_message(), "upload_error_field": "id_file"}
     if _body_too_big(request):
         return render(request, "badges/verification/verify.html", too_big, status=413)
     try:
@@ -213,8 +221,23 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     if not valid:
         return render(request, "badges/verification/verify.html", {**context, "form": form}, status=400)
     checked = verification.upload_verify(data=_read_upload(form))
+    if checked.limit is not None:
+        # An empty form: what was refused is not echoed back.
+        refused = {**context, "form": VerifyForm(), "upload_error": verdicts.limit_message(checked.limit.limit,
+                                                                                     checked.limit.maximum),
+                   "upload_error_field": "id_file" if form.cleaned_data.get("file") else "id_text"}
+        return render(request, "badges/verification/verify.html", refused, status=_limit_status(checked.limit.limit))
     context.update(form=VerifyForm(), **_verified_context(checked))
     return render(request, "badges/verification/verify.html", context)
+
+
+def _limit_response(limit: str, maximum: int) -> JsonResponse:
+    return _json_response({
+        "error": "too_large" if limit == "bytes" else "too_complex",
+        "limit": limit,
+        "maximum": maximum,
+        "message": verdicts.limit_message(limit, maximum),
+    }, status=_limit_status(limit))
 
 
 @csrf_exempt  # no cookies or sessions are used; anyone may call it
@@ -228,17 +251,37 @@ def verify_api(request: HttpRequest) -> JsonResponse:
     - application/x-www-form-urlencoded or multipart with `credential`: the JSON or JWT as text;
     - application/json `{"credential": <credential object or JWT string>}`.
 
-    200 answers `{"verdict": "valid"|"revoked"|"suspended"|"expired"|"not_yet_valid"|"invalid",
-    "valid": bool, "format": "png"|"svg"|"json"|"jwt"|null, "checks": [{"name", "passed", "warning",
-    "reason"}], "credential": {…}|null}`. 400 `{"error": "no_input"|"malformed_request", "message"}`,
-    413 `{"error": "too_large", …}`, 429 `{"error": "rate_limited", …}`.
+    Browsers may call it from any origin: `OPTIONS` answers the CORS preflight (django-cors-headers,
+    CORS_URLS_REGEX in settings) and every answer carries `Access-Control-Allow-Origin: *`.
+
+    200 answers `{"verdict", "valid", "format", "checks", "credential"}`:
+    - `verdict`: "valid" | "revoked" | "suspended" | "unconfirmed" | "expired" | "not_yet_valid" | "invalid",
+      ob3's verdict. "valid" only when the signature verifies with a key the issuer's own identity
+      document binds to the issuer, and the status (if any) was read from a list whose own proof holds;
+      "unconfirmed" ("Cannot be confirmed") when something could not be established (a key inside the
+      token, a key no issuer document confirms, an unreachable document or status list, an unknown
+      JSON-LD context) — neither valid nor proven forged;
+    - `valid`: `verdict == "valid"`; `format`: "png" | "svg" | "json" | "jwt" | null;
+    - `checks`: `[{"name", "passed", "outcome": "passed"|"failed"|"unconfirmed", "code", "warning",
+      "reason"}]`, where `code` is ob3's machine code (e.g. "key_not_bound", "status_unavailable",
+      "revoked") and `reason` is in English;
+    - `credential`: the credential found, or null. It is what the file claims; trust it only as far as
+      the verdict goes.
+
+    Errors: 400 `{"error": "no_input"|"malformed_request", "message"}`; 413 `{"error": "too_large",
+    "limit": "bytes", "maximum", "message"}` and 422 `{"error": "too_complex", "limit":
+    "depth"|"array_length"|"values"|"string_length"|"proofs"|"status_entries"|"contexts"|…, "maximum",
+    "message"}` when the input is over one of ob3's limits (ob3.limits, checked before any expensive work;
+    `message` names it in words); 429 `{"error": "rate_limited", "message"}`.
     """
     if _body_too_big(request):
-        return _json_response({"error": "too_large", "message": _too_big_message()}, status=413)
+        return _limit_response("bytes", settings.VERIFY_UPLOAD_MAX_BYTES)
     try:
         data = _api_input(request)
     except RequestDataTooBig:
-        return _json_response({"error": "too_large", "message": _too_big_message()}, status=413)
+        return _limit_response("bytes", settings.VERIFY_UPLOAD_MAX_BYTES)
+    except LimitExceeded as exc:
+        return _limit_response(exc.limit, exc.maximum)
     except ValueError as exc:
         return _json_response({"error": "malformed_request", "message": str(exc)}, status=400)
     if data is None:
@@ -247,21 +290,40 @@ def verify_api(request: HttpRequest) -> JsonResponse:
             status=400,
         )
     if isinstance(data, bytes | str) and len(data) > settings.VERIFY_UPLOAD_MAX_BYTES:
-        return _json_response({"error": "too_large", "message": _too_big_message()}, status=413)
+        return _limit_response("bytes", settings.VERIFY_UPLOAD_MAX_BYTES)
     checked = verification.upload_verify(data=data)
+    if checked.limit is not None:
+        return _limit_response(checked.limit.limit, checked.limit.maximum)
     return _json_response(checked.to_dict())
+
+
+def _body_limits() -> Limits:
+    """A JSON request body `{"credential": …}`: one level and one value more than a credential may have,
+    and a string as long as an upload (a JWT); the credential itself then meets ob3's own limits."""
+    return replace(DEFAULT_LIMITS, max_bytes=settings.VERIFY_UPLOAD_MAX_BYTES + 64 * 1024,
+                   max_depth=DEFAULT_LIMITS.max_depth + 1, max_values=DEFAULT_LIMITS.max_values + 1,
+                   max_string_length=settings.VERIFY_UPLOAD_MAX_BYTES)
+
+
+def _json_body(request: HttpRequest) -> Any:
+    """The parsed JSON body, within limits; LimitExceeded names the credential's limit, not the body's."""
+    limits = _body_limits()
+    try:
+        return bounded_loads(request.body, limits)
+    except LimitExceeded as exc:
+        credential_maximum = {"depth": DEFAULT_LIMITS.max_depth, "values": DEFAULT_LIMITS.max_values}
+        raise LimitExceeded(exc.limit, credential_maximum.get(exc.limit, exc.maximum), exc.found) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(_("The request body is not valid JSON.")) from exc
 
 
 def _api_input(request: HttpRequest) -> bytes | str | None:
     if request.content_type == "application/json":
-        try:
-            body = verification.fetch.parse_json_safely(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise ValueError(_("The request body is not valid JSON.")) from exc
+        body = _json_body(request)
         if not isinstance(body, dict) or "credential" not in body:
             return None
         value = body["credential"]
-        # Re-serialised so ob3 reads it exactly as if it had been pasted.
+        # Re-serialised so ob3 reads (and measures) it exactly as if it had been pasted.
         return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
     upload = request.FILES.get("file")
     if upload is not None:

@@ -22,6 +22,7 @@ from learners.selectors import (
     learner_verified_emails,
 )
 from learners.signals import learner_erase, learner_export_collect
+from ob3.limits import LimitExceeded
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 EXPORT_MAX_BYTES = 500 * 1024 * 1024
@@ -32,7 +33,12 @@ class LearnerError(Exception):
 
 
 class ImportUnreadable(LearnerError):
-    """Not a credential we can read: the reason says why."""
+    """Not a credential we can read: the reason says why. `limit` is set when ob3 refused the input for its
+    size before checking it (ob3.limits.LimitExceeded)."""
+
+    def __init__(self, reason: str, *, limit: LimitExceeded | None = None):
+        super().__init__(reason)
+        self.limit = limit
 
 
 class ExportTooLarge(LearnerError):
@@ -93,16 +99,21 @@ def _describe(credential: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def external_credential_import(*, user: AbstractBaseUser, data: bytes, filename: str = "") -> ExternalCredential:
-    """Verify `data` offline and keep it in the learner's wallet with the verdict and every check.
+    """Verify `data` offline and keep it in the learner's wallet with ob3's verdict and every check.
 
-    Raises ImportUnreadable when there is no credential to keep (too large, not a credential, broken file).
-    A credential that fails verification is kept, marked invalid, so the learner can see why.
+    Offline: this site's issuers' keys and status lists come from the database, nothing is fetched from
+    another site, so another issuer's credential reads "unconfirmed" (the page says why and what to do).
+    Raises ImportUnreadable when there is no credential to keep (too large, over one of ob3's limits, not a
+    credential, broken file); nothing is stored then. A credential that fails verification is kept with
+    its verdict, so the learner can see why.
     """
     if len(data) > IMPORT_MAX_BYTES:
         raise ImportUnreadable("too_large")
     if not data.strip():
         raise ImportUnreadable("empty")
     result = offline_verify(data=data).result
+    if result.limit is not None:
+        raise ImportUnreadable("over_limit", limit=result.limit)
     if result.credential is None or result.format is None:
         format_check = result.check("format")
         reason = next((c.reason for c in result.checks if not c.passed), format_check.reason if format_check else "")

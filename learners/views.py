@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from badges import verdicts
 from badges.editions import achievement_edition
 from badges.models import AssessmentType
 from issuers.files import stored_file_response
@@ -218,9 +219,12 @@ def credential_import(request: HttpRequest) -> HttpResponse:
             external = services.external_credential_import(user=request.user, data=data, filename=filename)
         except services.ImportUnreadable as exc:
             reason = IMPORT_REASONS.get(str(exc))
-            form.add_error(None, reason() if reason else _(
-                "We could not find a credential in this. It must be an Open Badges 3.0 badge image (PNG or SVG), "
-                "a JSON credential or a JWT. Details: %(reason)s") % {"reason": str(exc)})
+            if exc.limit is not None:
+                form.add_error(None, verdicts.limit_message(exc.limit.limit, exc.limit.maximum))
+            else:
+                form.add_error(None, reason() if reason else _(
+                    "We could not find a credential in this. It must be an Open Badges 3.0 badge image (PNG or "
+                    "SVG), a JSON credential or a JWT. Details: %(reason)s") % {"reason": str(exc)})
         else:
             messages.success(request, _("The credential is in your wallet. Here is what we could check."))
             return redirect("learners:external", public_id=external.public_id)
@@ -231,7 +235,12 @@ def credential_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def external_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     external = access_external_credential_for_learner(request.user, public_id)
-    return render(request, "learners/external_detail.html", {"external": external})
+    checks = external.verification.get("checks", []) if isinstance(external.verification, dict) else []
+    return render(request, "learners/external_detail.html", {
+        "external": external,
+        "checks": checks,
+        "confirmed": verdicts.claims_confirmed(external.verdict, checks),
+    })
 
 
 @login_required

@@ -111,3 +111,21 @@ def test_too_many_requests_get_a_clear_429(client, shared, settings):
     assert response.status_code == 429
     assert "wait a minute" in response.content.decode()
     assert response["Retry-After"] == "60"
+
+
+def test_our_shared_credential_is_valid_from_the_database_alone(client, shared, monkeypatch):
+    """Keys and status lists of this site are read from the database: /c/<id> fetches nothing, and is "valid"
+    because the issuer's own profile document binds the key and the signed status list was read."""
+    from badges import fetch
+
+    def no_network():
+        raise AssertionError("the share page must not fetch anything")
+
+    monkeypatch.setattr(fetch, "default_fetcher", no_network)
+    with freeze_time(timezone.now() + timedelta(days=1)):
+        checked = page(client, shared).context["checked"]
+    assert checked.verdict == "valid" and checked.claims_confirmed
+    assert [(c.name, c.outcome) for c in checked.result.checks if c.outcome != "passed"] == []
+    assert checked.result.check("issuer_key").passed  # bound by the issuer's own document, not a fragment
+    html = page(client, shared).content.decode()
+    assert "claims-unconfirmed" not in html and 'class="credential-verdict verdict-valid"' in html

@@ -98,3 +98,56 @@ def test_an_employer_sees_valid_then_revoked_after_the_issuer_revokes(
     axe.assert_clean(page)
     assert_no_horizontal_scroll(page)
     screenshot(page, "employer-verify-revoked")
+
+
+def test_an_employer_is_told_a_file_cannot_be_confirmed_and_why(page, server, monkeypatch, axe, screenshot, tmp_path):
+    """A file signed with a key that only names itself, from an issuer whose site does not answer: not "Valid",
+    a distinct verdict with the reason and what to do, and the claims set apart as not confirmed."""
+    import json
+
+    from badges import fetch
+    from tests.badges.foreign_site import FakeFetcher, ForeignIssuer
+
+    monkeypatch.setattr(fetch, "default_fetcher", lambda: FakeFetcher())  # the issuer's site is down
+    foreign = ForeignIssuer()
+    upload = tmp_path / "applicant.json"
+    upload.write_text(json.dumps(foreign.fragment_key_credential()), encoding="utf-8")
+
+    page.goto("/verify/")
+    page.get_by_label("Badge image or credential file").set_input_files(str(upload))
+    page.get_by_role("button", name="Check", exact=True).click()
+    assert " ".join(page.locator("#verdict-title").inner_text().split()) == "Cannot be confirmed"
+    verdict = page.get_by_role("region", name="Cannot be confirmed")
+    assert verdict.get_by_role("heading", name="Why").is_visible()
+    assert verdict.get_by_text("does not confirm as theirs", exact=False).is_visible()
+    assert verdict.get_by_role("heading", name="What you can do").is_visible()
+    claims = page.get_by_role("region", name="What the file claims — not confirmed")
+    assert claims.get_by_text("Grundläggande dataanalys med Python").first.is_visible()
+    page.locator("summary", has_text="What was checked").click()
+    assert page.locator(".check-unconfirmed").first.get_by_text("Could not be confirmed").is_visible()
+    axe.assert_clean(page)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "employer-verify-unconfirmed")
+
+    # The issuer's site is back; a tampered copy: not valid (its key is known, the signature does not match), and
+    # still only the file's claims.
+    monkeypatch.setattr(fetch, "default_fetcher", lambda: foreign.site())
+    tampered = foreign.credential()
+    tampered["credentialSubject"]["achievement"]["name"] = "Överläkare"
+    upload.write_text(json.dumps(tampered), encoding="utf-8")
+    page.get_by_label("Badge image or credential file").set_input_files(str(upload))
+    page.get_by_role("button", name="Check", exact=True).click()
+    assert " ".join(page.locator("#verdict-title").inner_text().split()) == "Not valid"
+    claims = page.get_by_role("region", name="What the file claims — not confirmed")
+    assert claims.get_by_text("Överläkare").is_visible()
+    axe.assert_clean(page)
+    screenshot(page, "employer-verify-tampered")
+
+    # A file over a limit: a form error naming it, with status 422.
+    upload.write_text('{"a":' * 40 + "1" + "}" * 40, encoding="utf-8")
+    page.get_by_label("Badge image or credential file").set_input_files(str(upload))
+    with page.expect_response("**/verify/") as answer:
+        page.get_by_role("button", name="Check", exact=True).click()
+    assert answer.value.status == 422
+    assert page.get_by_role("alert").get_by_text("nests more than 32 levels deep", exact=False).is_visible()
+    axe.assert_clean(page)

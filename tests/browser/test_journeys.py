@@ -55,8 +55,10 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 @pytest.fixture
 def site(server, settings):
-    """The live server is the site's public address; evidence files are kept in memory."""
+    """The live server is the site's public address (and so the extension context's, which the settings derive
+    from it at start); evidence files are kept in memory."""
     settings.PUBLIC_BASE_URL = server
+    settings.EXTENSION_CONTEXT_URL = f"{server}/ns/v1"
     settings.STORAGES = {**settings.STORAGES, "evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     return server
 
@@ -214,7 +216,7 @@ def test_amina_upskills_with_a_mentor_and_an_employer_verifies(
     assert results.count("Godkänd") == 2
     check_page(page, axe, screenshot, "journey-amina-09-credential")
 
-    # She downloads the baked badge; it verifies on its own, offline.
+    # She downloads the baked badge; it verifies offline with what the issuer publishes.
     png = download(page, "Badge image (PNG)", tmp_path / "amina.png")
     assert png.read_bytes().startswith(b"\x89PNG")
     ob3_verify(png)

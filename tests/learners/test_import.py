@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from freezegun import freeze_time
 
 from learners.models import ExternalCredential
 from learners.services import IMPORT_MAX_BYTES, ImportUnreadable, external_credential_import
@@ -69,7 +70,7 @@ def test_a_credential_revoked_here_is_reported_revoked(credential, amina):
     assert external.verdict == "revoked"
 
 
-def test_a_foreign_key_is_not_fetched_and_the_result_says_so(amina):
+def test_a_foreign_key_is_not_fetched_and_the_result_says_so(amina, amina_client):
     from datetime import UTC, datetime
 
     from ob3.build import build_credential
@@ -86,8 +87,19 @@ def test_a_foreign_key_is_not_fetched_and_the_result_says_so(amina):
     )
     external = external_credential_import(user=amina, data=json.dumps(signed).encode())
     assert external.issuer_name == "Högskolan i Exempelstad" and external.name
-    warnings = [check["reason"] for check in external.verification["checks"] if check["warning"]]
-    assert any("not consulted" in reason for reason in warnings), external.verification["checks"]
+    # This used to pass with a warning ("not consulted") and read "valid": the key was read from the `#z6Mk…`
+    # fragment and the signature held. But nothing of the issuer's says that key is theirs (the wallet does not
+    # ask their site), so anyone could have made the file: ob3 now says it cannot be confirmed.
+    assert external.verdict == "unconfirmed"
+    checks = {check["name"]: check for check in external.verification["checks"]}
+    assert checks["proof"]["passed"]
+    assert (checks["issuer_key"]["outcome"], checks["issuer_key"]["code"]) == ("unconfirmed", "key_not_bound")
+    assert "not consulted" in checks["issuer_key"]["reason"]
+    page = amina_client.get(reverse("learners:external", args=[external.public_id]),
+                            HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Checked: cannot be confirmed" in page and "Cannot be confirmed" in page
+    assert "The file was signed with a key that the issuer&#x27;s own website does not confirm as theirs." in page
+    assert "What the file claims — not confirmed" in page
 
 
 @pytest.mark.parametrize("data, message", [
@@ -131,3 +143,54 @@ def test_a_learner_can_remove_an_import_and_nobody_else_can(credential, amina, s
     assert ExternalCredential.objects.filter(pk=external.pk).exists()
     amina_client.post(reverse("learners:external-delete", args=[external.public_id]))
     assert not ExternalCredential.objects.filter(pk=external.pk).exists()
+
+
+# --- Cannot be confirmed, and limits ----------------------------------------------------------------------------
+def test_a_foreign_credential_reads_cannot_be_confirmed_with_the_reason_in_both_languages(amina, amina_client):
+    from tests.badges.foreign_site import CHECKED_AT, ForeignIssuer
+
+    with freeze_time(CHECKED_AT):
+        external = external_credential_import(user=amina, data=json.dumps(ForeignIssuer().credential()).encode())
+    assert external.verdict == "unconfirmed"  # ob3's verdict, kept as it was given
+    url = reverse("learners:external", args=[external.public_id])
+    english = amina_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Imported credential</h1>" in english
+    assert "Your wallet does not contact other websites, so the issuer&#x27;s published keys were not read" in english
+    assert "Check the file on the “Check a credential” page" in english
+    assert english.index("What the file claims — not confirmed") < english.index("Grundläggande dataanalys med Python")
+    swedish = amina_client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Kontrollerad: kan inte bekräftas" in swedish and "Kan inte bekräftas" in swedish
+    assert "Din plånbok kontaktar inte andra webbplatser" in swedish
+    assert "Vad filen påstår – inte bekräftat" in swedish
+    wallet = amina_client.get(reverse("learners:wallet"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "credential-state-unconfirmed" in wallet and "Checked: cannot be confirmed" in wallet
+
+
+def test_our_own_credential_is_confirmed_and_names_itself(credential, amina, amina_client):
+    external = external_credential_import(user=amina, data=json.dumps(credential.document).encode())
+    page = amina_client.get(reverse("learners:external", args=[external.public_id]),
+                            HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Samarbete i arbetsgrupp</h1>" in page and "claims-unconfirmed" not in page
+    assert "This credential is genuine" in page
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('{"a":' * 40 + "1" + "}" * 40, "nests more than 32 levels deep"),
+    (json.dumps({"a": [1] * 600}), "a list in it holds more than 500 items"),
+    (json.dumps({"a": "x" * 70_000}), "longer than 65,536 characters"),
+])
+def test_input_over_a_limit_is_refused_with_its_name_and_nothing_is_stored(amina, amina_client, text, words):
+    from ob3.limits import DEFAULT_LIMITS
+
+    assert DEFAULT_LIMITS.max_depth == 32 and DEFAULT_LIMITS.max_array_length == 500  # the words below
+    response = amina_client.post(reverse("learners:import"), {"pasted": text}, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert 'class="error-summary"' in html and words in html
+    assert "We could not find a credential" not in html
+    assert not ExternalCredential.objects.exists()
+    with pytest.raises(ImportUnreadable) as refused:
+        external_credential_import(user=amina, data=text.encode())
+    assert refused.value.limit is not None
+    swedish = amina_client.post(reverse("learners:import"), {"pasted": text}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Intyget kontrollerades inte" in swedish.content.decode()
+    assert not ExternalCredential.objects.exists()
