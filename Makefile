@@ -36,14 +36,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-## Independent implementations (digitalbazaar's JS stack, jose) verify what ob3 signs.
-interop: $(STAMP)
+## Independent implementations verify what ob3 signs (digitalbazaar's JS stack, jose), then what the running
+## platform publishes (also DCC's verifier-core), fetching keys and documents only from a live test server.
+interop: install
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/pytest tests/ob3 -p no:django -q -m interop
+	$(BIN)/pytest tests/interop -q -m interop
 
 bench: $(STAMP)
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python bench/bench_ob3.py
+	$(BIN)/python bench/bench_hostile.py
 
 ## Web server + Celery worker on the embedded defaults (SQLite, SQLite broker, var/), with demo data.
 run: install
