@@ -32,6 +32,7 @@ from ob3.errors import DocumentUnavailable, Ob3Error
 from ob3.limits import LimitExceeded
 from ob3.resolve import KeyResolver, ResolutionError
 from ob3.result import Check
+from ob3.values import as_list
 from ob3.verify import VerificationResult, verify
 from safefetch import Fetcher, FetchError
 
@@ -240,12 +241,6 @@ def credential_for_document(verification: Verification) -> Credential | None:
 
 
 # --- What the page shows: read from the signed document, so a foreign credential reads the same way ----
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _text(value: Any) -> str:
     """A plain string from a JSON-LD value (a string, or a language map / value object)."""
     if isinstance(value, str):
@@ -273,29 +268,29 @@ def credential_summary(document: Mapping[str, Any] | None) -> dict[str, Any]:
     if not isinstance(document, Mapping):
         return {}
     issuer = _obj(document.get("issuer"))
-    subject = _obj(_list(document.get("credentialSubject"))[0] if _list(document.get("credentialSubject")) else {})
+    subject = _obj(as_list(document.get("credentialSubject"))[0] if as_list(document.get("credentialSubject")) else {})
     achievement = _obj(subject.get("achievement"))
     address = _obj(issuer.get("address"))
     identifiers = [
-        _text(entry.get("identifier")) for entry in _list(issuer.get("otherIdentifier")) if isinstance(entry, dict)
+        _text(entry.get("identifier")) for entry in as_list(issuer.get("otherIdentifier")) if isinstance(entry, dict)
     ]
     holder = next(
         (
             _text(entry.get("identityHash"))
-            for entry in _list(subject.get("identifier"))
+            for entry in as_list(subject.get("identifier"))
             if isinstance(entry, dict) and entry.get("identityType") == "name" and entry.get("hashed") is False
         ),
         "",
     )
     descriptions = {
-        entry.get("id"): entry for entry in _list(achievement.get("resultDescription")) if isinstance(entry, dict)
+        entry.get("id"): entry for entry in as_list(achievement.get("resultDescription")) if isinstance(entry, dict)
     }
     results = []
-    for result in _list(subject.get("result")):
+    for result in as_list(subject.get("result")):
         if not isinstance(result, dict):
             continue
         description = _obj(descriptions.get(result.get("resultDescription")))
-        levels = [level for level in _list(description.get("rubricCriterionLevel")) if isinstance(level, dict)]
+        levels = [level for level in as_list(description.get("rubricCriterionLevel")) if isinstance(level, dict)]
         achieved = next((level for level in levels if level.get("id") == result.get("achievedLevel")), {})
         required = next((level for level in levels if level.get("id") == description.get("requiredLevel")), {})
         results.append({
@@ -309,14 +304,14 @@ def credential_summary(document: Mapping[str, Any] | None) -> dict[str, Any]:
     outcomes = [
         {"statement": _text(entry.get("statement")), "kind": _text(entry.get("kind")),
          "esco": _text(entry.get("escoSkill"))}
-        for entry in _list(achievement.get("learningOutcome")) if isinstance(entry, dict)
+        for entry in as_list(achievement.get("learningOutcome")) if isinstance(entry, dict)
     ] or [{"statement": _text(entry.get("name")), "kind": "", "esco": ""} for entry in descriptions.values()]
     credit = _obj(achievement.get("creditPoints"))
     qa = _obj(achievement.get("qualityAssurance"))
     evidence = [
         {"name": _text(entry.get("name")), "url": entry.get("id") if str(entry.get("id", "")).startswith("https://")
          else "", "description": _text(entry.get("description")), "narrative": _text(entry.get("narrative"))}
-        for entry in _list(document.get("evidence")) if isinstance(entry, dict)
+        for entry in as_list(document.get("evidence")) if isinstance(entry, dict)
     ]
     return {
         "name": _text(document.get("name")) or _text(achievement.get("name")),
@@ -342,7 +337,7 @@ def credential_summary(document: Mapping[str, Any] | None) -> dict[str, Any]:
             # Other language editions the issuer links (OB `related`); only web addresses can be opened.
             "editions": [
                 {"url": entry["id"], "language": _text(entry.get("inLanguage"))}
-                for entry in _list(achievement.get("related"))
+                for entry in as_list(achievement.get("related"))
                 if isinstance(entry, dict) and str(entry.get("id", "")).startswith(("https://", "http://"))
                 and _text(entry.get("inLanguage"))
             ],
@@ -352,13 +347,13 @@ def credential_summary(document: Mapping[str, Any] | None) -> dict[str, Any]:
             "workload_hours": _text(achievement.get("workloadHours")),
             "credit_points": _text(credit.get("value")),
             "credit_unit": _text(credit.get("unitLabel")) or _text(credit.get("unit")),
-            "assessment_types": [_label(AssessmentType, value) for value in _list(achievement.get("assessmentType"))],
+            "assessment_types": [_label(AssessmentType, value) for value in as_list(achievement.get("assessmentType"))],
             "participation": _label(Achievement.ParticipationForm, achievement.get("participationForm")),
             "supervision": _label(Achievement.Supervision, achievement.get("supervision")),
         },
         "results": results,
         "quality": {
-            "types": [_label(QualityAssuranceType, value) for value in _list(qa.get("qaType"))],
+            "types": [_label(QualityAssuranceType, value) for value in as_list(qa.get("qaType"))],
             "internal": _text(qa.get("internalProcess")),
             "external": _text(qa.get("externalProcess")),
             "body": _text(qa.get("responsibleBody")),

@@ -34,6 +34,7 @@ from ob3.keys import ED25519, LocalSigner
 from ob3.proofs.data_integrity import sign_credential
 from ob3.proofs.vc_jwt import sign_jwt
 from ob3.resolve import KeyResolver
+from ob3.values import issuer_id
 from ob3.verify import verify
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
@@ -57,14 +58,9 @@ def _read_json(path: str) -> Any:
         raise UsageError(f"{path} is not JSON: {exc}") from None
 
 
-def _issuer_id(credential: dict[str, Any]) -> str | None:
-    issuer = credential.get("issuer")
-    return issuer.get("id") if isinstance(issuer, dict) else issuer if isinstance(issuer, str) else None
-
-
 def default_verification_method(credential: dict[str, Any], signer: LocalSigner) -> str | None:
     """`did:key:z…#z…` for a did:key issuer; `<issuer.id>#z6Mk…` for any other issuer with an Ed25519 key."""
-    issuer = _issuer_id(credential)
+    issuer = issuer_id(credential)
     if not issuer or signer.public_key.kind != ED25519:
         return None
     multikey = signer.public_key.to_multikey()

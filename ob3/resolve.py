@@ -32,6 +32,7 @@ from urllib.parse import unquote
 from ob3.errors import KeyFormatError, Ob3Error
 from ob3.keys import PublicKey
 from ob3.result import ISSUER_NOT_RESOLVABLE, KEY_DOCUMENT_UNAVAILABLE, KEY_IN_TOKEN, KEY_NOT_BOUND
+from ob3.values import as_list
 
 
 class ResolutionError(Ob3Error):
@@ -86,12 +87,6 @@ def did_web_url(did: str) -> str:
     return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _key_from_method(method: Mapping[str, Any]) -> PublicKey:
     try:
         if isinstance(method.get("publicKeyMultibase"), str):
@@ -131,11 +126,11 @@ def listed_method(document: Mapping[str, Any], verification_method: str) -> Mapp
         raise ResolutionError("controller document has no id")
     methods = {
         _absolute(m["id"], doc_id): m
-        for m in _as_list(document.get("verificationMethod"))
+        for m in as_list(document.get("verificationMethod"))
         if isinstance(m, dict) and isinstance(m.get("id"), str)
     }
     assertion = set()
-    for entry in _as_list(document.get("assertionMethod")):
+    for entry in as_list(document.get("assertionMethod")):
         if isinstance(entry, str):
             assertion.add(_absolute(entry, doc_id))
         elif isinstance(entry, dict) and isinstance(entry.get("id"), str):

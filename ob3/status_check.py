@@ -25,27 +25,13 @@ from ob3.result import (
     unconfirmed,
 )
 from ob3.status_list import status_of
+from ob3.values import as_list, issuer_id
 
 StatusFetcher = Callable[[str], Mapping[str, Any]]
 # (list credential) -> reasons it cannot be trusted, [] when its proof, key binding and dates hold.
 ListAudit = Callable[[dict[str, Any]], list[str]]
 
 _PURPOSES = {"revocation": ("revocation", CODE_REVOKED), "suspension": ("suspension", CODE_SUSPENDED)}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _issuer_id(document: Mapping[str, Any]) -> str | None:
-    issuer = document.get("issuer")
-    if isinstance(issuer, str):
-        return issuer
-    if isinstance(issuer, Mapping) and isinstance(issuer.get("id"), str):
-        return issuer["id"]
-    return None
 
 
 def check_status(
@@ -56,11 +42,11 @@ def check_status(
     if entries is None:
         return [Check("revocation", True, "the issuer publishes no revocation status for this credential")]
     checks: list[Check] = []
-    for entry in _as_list(entries):
+    for entry in as_list(entries):
         if not isinstance(entry, Mapping):
             checks.append(Check("revocation", False, "credentialStatus is malformed", code="status_malformed"))
         elif entry.get("type") == "BitstringStatusListEntry":
-            checks.append(_check_bitstring(entry, fetch, audit, _issuer_id(credential)))
+            checks.append(_check_bitstring(entry, fetch, audit, issuer_id(credential)))
         elif entry.get("type") == "1EdTechRevocationList":
             checks.append(_check_revocation_list(entry, fetch, credential.get("id")))
         else:
@@ -71,7 +57,7 @@ def check_status(
 
 
 def _check_bitstring(entry: Mapping[str, Any], fetch: StatusFetcher | None, audit: ListAudit,
-                     issuer_id: str | None) -> Check:
+                     credential_issuer: str | None) -> Check:
     purpose = entry.get("statusPurpose", "revocation")
     if purpose not in _PURPOSES:
         return unconfirmed("revocation", STATUS_METHOD_UNSUPPORTED, f"status purpose {purpose!r} is not one this "
@@ -93,9 +79,9 @@ def _check_bitstring(entry: Mapping[str, Any], fetch: StatusFetcher | None, audi
     problems = audit(list_credential)
     if problems:
         return unconfirmed(name, STATUS_UNTRUSTED, f"the status list {url} cannot be trusted: {'; '.join(problems)}")
-    if _issuer_id(list_credential) != issuer_id:
+    if issuer_id(list_credential) != credential_issuer:
         return unconfirmed(name, STATUS_UNTRUSTED, f"the status list {url} was issued by "
-                                                   f"{_issuer_id(list_credential)}, not by the credential's issuer")
+                                                   f"{issuer_id(list_credential)}, not by the credential's issuer")
     try:
         is_set = status_of(list_credential, index, status_purpose=purpose)
     except Ob3Error as exc:

@@ -48,6 +48,7 @@ from ob3.result import (
 )
 from ob3.schema import validate_schema
 from ob3.status_check import StatusFetcher, check_status
+from ob3.values import as_list, issuer_id
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024  # a whole file: a baked image may carry a large picture
 OB_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$")
@@ -228,26 +229,10 @@ def _verify_jwt(token: str, result: VerificationResult, context: _Context) -> di
     return outcome.credential
 
 
-def _as_list(value: Any) -> list[Any]:
-    """JSON-LD lets a single value stand for a one-item array; read both."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _issuer_id(credential: Mapping[str, Any]) -> str | None:
-    issuer = credential.get("issuer")
-    if isinstance(issuer, str):
-        return issuer
-    if isinstance(issuer, Mapping) and isinstance(issuer.get("id"), str):
-        return issuer["id"]
-    return None
-
-
 def _key_checks(resolver: KeyResolver, resolved: ResolvedKey, credential: Mapping[str, Any],
                 signed_at: Any) -> list[Check]:
     """Whether the issuer's identity document binds the key to the issuer, and the key's standing."""
-    binding = resolver.binding(resolved, _issuer_id(credential))
+    binding = resolver.binding(resolved, issuer_id(credential))
     if binding.state == "bound":
         checks = [Check("issuer_key", True, binding.reason)]
     elif binding.state == "unknown":
@@ -268,7 +253,7 @@ def _verify_document(credential: dict[str, Any], result: VerificationResult, con
     if not isinstance(credential, dict):
         add(Check("format", False, "the credential is not a JSON object"))
         return
-    contexts = _as_list(credential.get("@context"))
+    contexts = as_list(credential.get("@context"))
     legacy = contexts[:1] == [VC_V1]
     add(_check_context(contexts))
     add(_check_type(credential))
@@ -305,7 +290,7 @@ def _check_context(contexts: list[Any]) -> Check:
 
 
 def _check_type(credential: Mapping[str, Any]) -> Check:
-    types = _as_list(credential.get("type"))
+    types = as_list(credential.get("type"))
     if "VerifiableCredential" in types and OB_TYPES & set(types):
         return Check("type", True, "an EndorsementCredential" if "EndorsementCredential" in types
                  else "an OpenBadgeCredential")
@@ -349,7 +334,7 @@ def _check_issuer(credential: Mapping[str, Any]) -> Check:
     if not isinstance(issuer, Mapping):
         return Check("issuer", False, "issuer must be a Profile object with an id"
                      if issuer is None or isinstance(issuer, str) else "issuer is malformed")
-    types = _as_list(issuer.get("type"))
+    types = as_list(issuer.get("type"))
     if "Profile" not in types:
         return Check("issuer", False, f"issuer type must include Profile (found {types!r})")
     if not isinstance(issuer.get("id"), str):
@@ -360,7 +345,7 @@ def _check_issuer(credential: Mapping[str, Any]) -> Check:
 
 def _check_embedded_proofs(credential: dict[str, Any], result: VerificationResult, context: _Context) -> None:
     """The first proof that verifies adds its checks; otherwise one failed (or unconfirmed) proof check."""
-    proofs = _as_list(credential.get("proof"))
+    proofs = as_list(credential.get("proof"))
     if not proofs:
         result.checks.append(Check("proof", False, "the credential has no proof: anyone could have written it"))
         return

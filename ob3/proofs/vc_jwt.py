@@ -21,6 +21,7 @@ from ob3.errors import KeyFormatError, Ob3Error, SigningError
 from ob3.keys import PublicKey, Signer
 from ob3.multibase import b64url_decode, b64url_encode
 from ob3.result import Check, check
+from ob3.values import issuer_id
 
 ALLOWED_ALGORITHMS = ("RS256", "ES256", "EdDSA")
 ALLOWED_HEADERS = frozenset({"alg", "kid", "jwk", "typ"})
@@ -53,13 +54,6 @@ class JwtVerification:
 
 
 # --- claims shared by signing and verification -------------------------------------------------------
-def _issuer_id(credential: dict[str, Any]) -> str | None:
-    issuer = credential.get("issuer")
-    if isinstance(issuer, dict):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) and issuer else None
-
-
 def _subject_id(credential: dict[str, Any]) -> str | None:
     subject = credential.get("credentialSubject")
     if isinstance(subject, list) and len(subject) == 1:
@@ -100,7 +94,7 @@ def _numeric_date(value: object, name: str) -> Decimal:
 
 def _signing_claims(credential: dict[str, Any]) -> dict[str, Any]:
     """The registered claims for `credential`; SigningError when it lacks what they need."""
-    credential_id, issuer = credential.get("id"), _issuer_id(credential)
+    credential_id, issuer = credential.get("id"), issuer_id(credential)
     if not isinstance(credential_id, str) or not credential_id:
         raise SigningError("a VC-JWT needs the credential 'id' (it becomes the jti claim)")
     if issuer is None:
@@ -284,7 +278,7 @@ def _find_key(header: dict[str, Any], payload: dict[str, Any], resolve_key: KeyR
 def _claim_checks(payload: dict[str, Any], credential: dict[str, Any], legacy: bool) -> list[Check]:
     checks = []
     for claim, value, what in (
-        ("iss", _issuer_id(credential), "issuer id"),
+        ("iss", issuer_id(credential), "issuer id"),
         ("jti", credential.get("id"), "credential id"),
     ):
         if not isinstance(value, str) or not value:
