@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import ssl
 import threading
 from collections.abc import Iterator
@@ -9,6 +10,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import trustme
+
+from safefetch import Fetcher
 
 
 @contextmanager
@@ -25,3 +28,40 @@ def https_server(ca: trustme.CA, hostname: str, handler: type[BaseHTTPRequestHan
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def trusting_fetcher(ca: trustme.CA, **options: object) -> Fetcher:
+    """The real safefetch.Fetcher, told (as only tests may) that every host name is this machine and that
+    `ca` issues trusted certificates; `options` are further Fetcher fields (timeouts, a cache)."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    return Fetcher(allow_loopback=True, resolve=lambda host, port: ["127.0.0.1"], ssl_context=context,
+                   **options)  # type: ignore[arg-type]
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that logs nothing and answers with `send_bytes`."""
+
+    def send_bytes(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class JsonDocuments(QuietHandler):
+    """Serves `documents` (path -> JSON) as `content_type`, and 404 for any other path. Subclass it and give
+    the subclass its own `documents`."""
+
+    documents: dict = {}
+    content_type = "application/ld+json"
+
+    def do_GET(self) -> None:  # noqa: N802
+        document = self.documents.get(self.path)
+        body = json.dumps(document).encode() if document is not None else b""
+        self.send_bytes(200 if document is not None else 404, {"Content-Type": self.content_type}, body)

@@ -1,4 +1,11 @@
 import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and fetched documents live in the cache: every test starts without them."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -21,3 +28,13 @@ def credential(achievement, django_capture_on_commit_callbacks):
 
     with django_capture_on_commit_callbacks(execute=False):
         return credential_issue(achievement=achievement, recipient_email="Amina@Example.org", recipient_name="Amina")
+
+
+@pytest.fixture
+def issued(credential):
+    """`credential`, signed as the Celery task would sign it."""
+    from badges.services import credential_sign
+
+    credential_sign(credential_id=credential.id)
+    credential.refresh_from_db()
+    return credential

@@ -13,16 +13,9 @@ from badges.revocation import (
     credential_revocation_notify,
     credential_revoke,
 )
-from badges.services import credential_issue, credential_sign
+from badges.services import credential_issue
 from ob3.status_list import get_bit
 from tests.factories import make_issuer, make_member, workflow_member
-
-
-@pytest.fixture
-def issued(credential):
-    credential_sign(credential_id=credential.id)
-    credential.refresh_from_db()
-    return credential
 
 
 @pytest.fixture

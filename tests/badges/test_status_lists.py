@@ -1,23 +1,14 @@
 import random
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from badges import status_lists
 from badges.models import StatusList
 from badges.revocation import credential_revoke
-from badges.services import credential_sign
 from ob3.status_list import get_bit, new_status_list, status_of
 from tests.badges.site import site_verify
 from tests.factories import make_issuer, workflow_member
-
-
-@pytest.fixture
-def issued(credential):
-    credential_sign(credential_id=credential.id)
-    credential.refresh_from_db()
-    return credential
 
 
 def test_it_gives_every_signed_credential_a_status_entry_pointing_at_a_published_list(issued, client):

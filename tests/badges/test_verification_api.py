@@ -3,28 +3,14 @@
 import json
 
 import pytest
-from django.core.cache import cache
 from freezegun import freeze_time
 
 from badges import fetch
-from badges.services import credential_sign
 from tests.badges.foreign_site import CHECKED_AT, FakeFetcher, ForeignIssuer
 
 pytestmark = pytest.mark.django_db
 ORIGIN = "https://ats.employer.example"
 CHECK_KEYS = {"name", "passed", "outcome", "code", "warning", "reason"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def issued(credential):
-    credential_sign(credential_id=credential.id)
-    credential.refresh_from_db()
-    return credential
 
 
 def test_a_valid_answer_has_the_verdict_and_every_check_with_outcome_and_code(client, issued):

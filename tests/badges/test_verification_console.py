@@ -8,13 +8,6 @@ from badges.services import credential_issue, credential_sign
 from tests.factories import make_achievement, make_issuer, make_member, make_user, workflow_member
 
 
-@pytest.fixture
-def issued(credential):
-    credential_sign(credential_id=credential.id)
-    credential.refresh_from_db()
-    return credential
-
-
 def list_url(issuer):
     return f"/console/{issuer.slug}/credentials/"
 

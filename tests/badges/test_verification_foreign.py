@@ -1,37 +1,26 @@
 """Verifying another issuer's credential end to end: its keys and status list fetched over real HTTPS."""
 
 import json
-import ssl
 
 import pytest
-import trustme
 from django.core.cache import cache
 
-from safefetch import Fetcher
-from tests.https_server import https_server
+from tests.https_server import https_server, trusting_fetcher
 from tests.safefetch.test_fetcher import Handler, json_route
 
 
 @pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def server(ca):
-    with https_server(ca, "localhost", Handler) as port:
+def server(test_ca):
+    with https_server(test_ca, "localhost", Handler) as port:
         yield port
 
 
 @pytest.fixture
-def fetcher(ca):
+def fetcher(test_ca):
     """The platform's fetcher (Django's cache) told that localhost is this machine, as only tests may."""
     cache.clear()
     Handler.routes = {}
-    context = ssl.create_default_context()
-    ca.configure_trust(context)
-    return Fetcher(allow_loopback=True, resolve=lambda host, port: ["127.0.0.1"], ssl_context=context,
-                   total_timeout=2, connect_timeout=1, cache=cache)
+    return trusting_fetcher(test_ca, total_timeout=2, connect_timeout=1, cache=cache)
 
 def test_a_foreign_issuers_credential_is_checked_with_its_documents_fetched_safely(server, fetcher, monkeypatch, db):
     from datetime import UTC, datetime

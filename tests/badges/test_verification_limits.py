@@ -8,7 +8,6 @@ import struct
 import zlib
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ob3.limits import DEFAULT_LIMITS
@@ -17,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(settings):
-    cache.clear()
+def _generous_rate_limits(settings):
     settings.VERIFY_UPLOAD_RATE_LIMIT = "1000/m"
 
 

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -9,11 +8,6 @@ from badges.models import Credential
 from badges.revocation import credential_revoke
 from badges.services import credential_sign
 from tests.factories import workflow_member
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
 from freezegun import freeze_time
 
 from badges import fetch
@@ -30,11 +29,6 @@ from tests.ob3.factories import ISSUER_ID, STATUS_LIST_URL
 
 pytestmark = pytest.mark.django_db
 OTHER_INSTALLATION = "https://meriter.other-region.example/ns/v1"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,24 +4,10 @@ import struct
 import zlib
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from badges.revocation import credential_revoke
-from badges.services import credential_sign
 from tests.factories import workflow_member
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def issued(credential):
-    credential_sign(credential_id=credential.id)
-    credential.refresh_from_db()
-    return credential
 
 
 def baked_png(credential) -> bytes:

@@ -2,12 +2,9 @@
 
 import json
 import re
-import ssl
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler
 
 import pytest
-import trustme
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
@@ -21,7 +18,7 @@ from ob3.keys import P256, LocalSigner
 from ob3.multibase import b64url_encode
 from safefetch import Fetcher
 from tests.badges.site import site_verify
-from tests.https_server import https_server
+from tests.https_server import JsonDocuments, https_server, trusting_fetcher
 
 pytestmark = pytest.mark.django_db
 
@@ -133,42 +130,23 @@ def test_algorithms_and_kids_outside_the_rules_are_refused(amina, signer):
 
 
 # --- did:web -------------------------------------------------------------------------------------------
-class DidHandler(BaseHTTPRequestHandler):
+class DidHandler(JsonDocuments):
     documents: dict = {}
-
-    def do_GET(self):  # noqa: N802
-        document = self.documents.get(self.path)
-        body = json.dumps(document).encode() if document is not None else b""
-        self.send_response(200 if document is not None else 404)
-        self.send_header("Content-Type", "application/did+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+    content_type = "application/did+json"
 
 
 @pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def did_server(ca):
-    with https_server(ca, "wallet.example", DidHandler) as port:
+def did_server(test_ca):
+    with https_server(test_ca, "wallet.example", DidHandler) as port:
         yield port
 
 
 @pytest.fixture
-def local_fetcher(ca):
+def local_fetcher(test_ca):
     """The real SSRF-safe fetcher, told that wallet.example is this machine (only tests may allow that)."""
     cache.clear()
     DidHandler.documents = {}
-    context = ssl.create_default_context()
-    ca.configure_trust(context)
-    return Fetcher(allow_loopback=True, resolve=lambda host, port: ["127.0.0.1"], ssl_context=context,
-                   total_timeout=2, connect_timeout=1)
+    return trusting_fetcher(test_ca, total_timeout=2, connect_timeout=1)
 
 
 def did_document(did: str, signer: LocalSigner, relationship: str) -> dict:

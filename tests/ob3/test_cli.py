@@ -1,16 +1,12 @@
 """`python -m ob3`: the command-line shape other tools rely on."""
 
-import functools
 import json
-import ssl
 import subprocess
 import sys
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-import trustme
 
 import safefetch
 from ob3.build import build_credential
@@ -18,7 +14,7 @@ from ob3.cli import main
 from ob3.keys import LocalSigner
 from ob3.proofs.data_integrity import sign_credential
 from ob3.status_list import build_status_list_credential, encode_list, new_status_list, set_bit
-from tests.https_server import https_server
+from tests.https_server import JsonDocuments, https_server, trusting_fetcher
 from tests.ob3.factories import STATUS_LIST_URL, realistic_draft
 from tests.ob3.support import SPEC_MULTIKEY, VALIDATOR, spec_signed_credential
 from tests.ob3.test_verify import png_bytes
@@ -199,30 +195,16 @@ def test_module_entry_point_runs():
 
 
 # --- --online: the issuer's documents fetched over real HTTPS ---------------------------------------
-class Published(BaseHTTPRequestHandler):
+class Published(JsonDocuments):
     documents: dict = {}
-
-    def do_GET(self):  # noqa: N802
-        body = self.documents.get(self.path)
-        self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Type", "application/ld+json")
-        self.end_headers()
-        self.wfile.write(json.dumps(body or {}).encode())
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture
-def issuer_site(monkeypatch):
+def issuer_site(monkeypatch, test_ca):
     """issuer.example served by a local HTTPS server; the real safefetch, told (as only tests may) to
     connect to this machine and to trust the test CA."""
-    ca = trustme.CA()
-    context = ssl.create_default_context()
-    ca.configure_trust(context)
-    with https_server(ca, "issuer.example", Published) as port:
-        monkeypatch.setattr(safefetch, "Fetcher", functools.partial(
-            safefetch.Fetcher, allow_loopback=True, resolve=lambda host, p: ["127.0.0.1"], ssl_context=context))
+    with https_server(test_ca, "issuer.example", Published) as port:
+        monkeypatch.setattr(safefetch, "Fetcher", lambda: trusting_fetcher(test_ca))
         yield f"https://issuer.example:{port}"
 
 

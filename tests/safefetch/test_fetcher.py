@@ -3,20 +3,17 @@ through the injected `allow_loopback` and resolver; production refuses both. No 
 library of its own."""
 
 import json
-import ssl
 import threading
-from http.server import BaseHTTPRequestHandler
 
 import pytest
-import trustme
 
 from safefetch import Fetcher, FetchError, address_is_public
-from tests.https_server import https_server
+from tests.https_server import QuietHandler, https_server, trusting_fetcher
 
 RELEASE = threading.Event()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     routes: dict = {}
 
     def do_GET(self):  # noqa: N802
@@ -24,25 +21,12 @@ class Handler(BaseHTTPRequestHandler):
         if status == "hang":
             RELEASE.wait(10)
             return
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.send_bytes(status, headers, body)
 
 
 @pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def server(ca):
-    with https_server(ca, "localhost", Handler) as port:
+def server(test_ca):
+    with https_server(test_ca, "localhost", Handler) as port:
         yield port
         RELEASE.set()  # let a deliberately hanging request finish before the server stops
 
@@ -61,11 +45,8 @@ def _clean():
 
 
 @pytest.fixture
-def fetcher(ca):
-    context = ssl.create_default_context()
-    ca.configure_trust(context)
-    return Fetcher(allow_loopback=True, resolve=lambda host, port: ["127.0.0.1"], ssl_context=context,
-                   total_timeout=0.5, connect_timeout=0.5, cache=DictCache())
+def fetcher(test_ca):
+    return trusting_fetcher(test_ca, total_timeout=0.5, connect_timeout=0.5, cache=DictCache())
 
 
 def json_route(document, content_type="application/ld+json"):
@@ -77,10 +58,8 @@ def test_it_fetches_json_over_https_with_the_host_name_checked(server, fetcher):
     assert fetcher.fetch_json(f"https://localhost:{server}/did.json") == {"id": "did:web:localhost"}
 
 
-def test_a_certificate_for_another_name_is_refused(server, ca):
-    context = ssl.create_default_context()
-    ca.configure_trust(context)
-    fetcher = Fetcher(allow_loopback=True, resolve=lambda host, port: ["127.0.0.1"], ssl_context=context)
+def test_a_certificate_for_another_name_is_refused(server, test_ca):
+    fetcher = trusting_fetcher(test_ca)
     Handler.routes["/x"] = json_route({})
     with pytest.raises(FetchError, match="TLS certificate"):
         fetcher.fetch_json(f"https://elsewhere.example:{server}/x")

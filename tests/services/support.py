@@ -22,10 +22,10 @@ from django.db import connection, models
 from django.db.models import Count, F
 from psycopg import sql
 
+from badges.contexts import platform_loader
 from badges.models import Achievement, Credential, CredentialEvent
 from badges.services import credential_issue
-from issuers.models import Issuer
-from ob3.resolve import KeyResolver
+from ob3.resolve import KeyResolver, did_web_url
 from ob3.verify import verify
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,15 +179,20 @@ def events_per_credential(kind: str) -> dict[int, int]:
     return {row["credential"]: row["n"] for row in rows}
 
 
-def key_resolver(client, issuer: Issuer) -> KeyResolver:
-    """Keys only from the issuer's published Profile (its controller document) and DID document."""
-    profile = client.get(urlsplit(issuer.public_id).path, HTTP_ACCEPT="application/ld+json")
-    did = client.get(f"{urlsplit(issuer.public_id).path}/did.json")
-    assert profile.status_code == did.status_code == 200
-    return KeyResolver({issuer.public_id: profile.json(), issuer.did: did.json()}, trust_fragment_keys=False)
+def published(client) -> Callable[[str], dict]:
+    """This site's public documents (Profiles, key and DID documents, status lists) as a verifier gets
+    them: by their address, through the web stack (the test client), never from the database directly."""
+
+    def get(url: str) -> dict:
+        parts = urlsplit(url if not url.startswith("did:web:") else did_web_url(url))
+        response = client.get(parts.path, HTTP_ACCEPT="application/ld+json")
+        assert response.status_code == 200, (url, response.status_code)
+        return response.json()
+
+    return get
 
 
-def assert_issued_exactly_once(ids: list[int], *, resolver: KeyResolver, media_root: Path) -> None:
+def assert_issued_exactly_once(ids: list[int], *, documents: Callable[[str], dict], media_root: Path) -> None:
     """Each credential ISSUED with one issued event, its own verifying document and one pair of baked files."""
     credentials = list(Credential.objects.filter(pk__in=ids).order_by("pk"))
     assert len(credentials) == len(ids)
@@ -197,7 +202,8 @@ def assert_issued_exactly_once(ids: list[int], *, resolver: KeyResolver, media_r
     for credential in credentials:
         assert credential.document["id"] == credential.uri
         for form in (credential.document, (media_root / credential.baked_png.name).read_bytes()):
-            result = verify(form, resolver=resolver)
+            result = verify(form, resolver=KeyResolver(fetch=documents), status_fetcher=documents,
+                            loader=platform_loader())
             assert result.valid, (credential.pk, [check for check in result.checks if not check.passed])
     baked = sorted(path.name for path in (media_root / "credentials").iterdir())
     assert baked == sorted(f"{c.public_id}.{ext}" for c in credentials for ext in ("png", "svg"))

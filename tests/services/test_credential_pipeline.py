@@ -15,7 +15,7 @@ from tests.services.support import (
     count_with_status,
     events_per_credential,
     issue,
-    key_resolver,
+    published,
     table_locked,
     unused_port,
     wait_for,
@@ -38,7 +38,7 @@ def test_it_issues_verifiable_credentials_through_a_real_worker(achievement, bro
     ids = issue(achievement, 10, label="amina")
 
     wait_for(lambda: count_with_status(ISSUED) == 10, what="10 credentials ISSUED", workers=[worker])
-    assert_issued_exactly_once(ids, resolver=key_resolver(client, achievement.issuer), media_root=media_root)
+    assert_issued_exactly_once(ids, documents=published(client), media_root=media_root)
     assert events_per_credential(CredentialEvent.Kind.SIGNED) == {pk: 1 for pk in ids}
 
 
@@ -64,7 +64,7 @@ def test_it_issues_every_credential_once_after_the_worker_is_killed_mid_batch(
     second = start_worker(broker, pool="prefork", concurrency=2)
 
     wait_for(lambda: count_with_status(ISSUED) == 30, what="all 30 credentials ISSUED", workers=[first, second])
-    assert_issued_exactly_once(ids, resolver=key_resolver(client, achievement.issuer), media_root=media_root)
+    assert_issued_exactly_once(ids, documents=published(client), media_root=media_root)
     # Re-queued messages for credentials already signed were dropped by the claim: one signature each.
     assert events_per_credential(CredentialEvent.Kind.SIGNED) == dict.fromkeys(ids, 1)
     started = events_per_credential(CredentialEvent.Kind.SIGNING_STARTED)
@@ -97,7 +97,7 @@ def test_it_issues_every_credential_once_after_the_broker_goes_away(
 
     ids += during
     wait_for(lambda: count_with_status(ISSUED) == 20, what="all 20 credentials ISSUED", workers=[worker])
-    assert_issued_exactly_once(ids, resolver=key_resolver(client, achievement.issuer), media_root=media_root)
+    assert_issued_exactly_once(ids, documents=published(client), media_root=media_root)
     assert events_per_credential(CredentialEvent.Kind.SIGNED) == dict.fromkeys(ids, 1)
 
 
