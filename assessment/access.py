@@ -9,14 +9,15 @@ mentors they invited (while the application is a draft) and the assessors of the
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404
 
 from assessment.models import Application, AwardBatch, Evidence
 from badges.models import Achievement
 from issuers.access import access_membership_for_user
-from issuers.models import IssuerMember, Role
+from issuers.models import IssuerMember
+from issuers.roles import Capability
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -61,7 +62,7 @@ def access_application_for_mentor(user: User, application_public_id: str) -> App
 
 
 def access_assessor_membership(user: User, issuer_slug: str) -> IssuerMember:
-    return access_membership_for_user(user, issuer_slug, role=Role.ASSESSOR)
+    return access_membership_for_user(user, issuer_slug, capability=Capability.ASSESS_APPLICATIONS)
 
 
 def access_application_for_assessor(
@@ -86,7 +87,7 @@ def access_evidence_file_for_user(user: User, evidence_public_id: str) -> Eviden
     if application.learner_id == user.pk and evidence.removed_at is None:
         return evidence
     if evidence.submitted and IssuerMember.objects.filter(
-        IssuerMember.role_filter(Role.ASSESSOR), issuer=application.achievement.issuer, user=user
+        IssuerMember.capability_filter(Capability.ASSESS_APPLICATIONS), issuer=application.achievement.issuer, user=user
     ).exists():
         return evidence
     if (
@@ -111,11 +112,8 @@ def access_public_evidence(share_id: str) -> Evidence:
 
 
 def access_award_membership(user: User, issuer_slug: str) -> IssuerMember:
-    """Owners and assessors may award directly; other members get 403, everyone else 404."""
-    member = access_membership_for_user(user, issuer_slug)
-    if not (member.has_role(Role.OWNER) or member.has_role(Role.ASSESSOR)):
-        raise PermissionDenied
-    return member
+    """Members who may award directly (issuers.roles); other members get 403, everyone else 404."""
+    return access_membership_for_user(user, issuer_slug, capability=Capability.AWARD_CREDENTIALS)
 
 
 def access_award_batch_for_member(

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from badges.errors import ApplicationError
+from kernel.errors import ApplicationError
 
 # Sniffed MIME type -> the extension we store it under. Anything else (HTML, SVG, scripts, archives,
 # executables, files we cannot recognise) is refused, whatever its name says.

@@ -27,8 +27,8 @@ from assessment.access import (
 from assessment.forms import CommentForm, EvidenceForm, MentorInviteForm, NameForm
 from assessment.models import Application, Evidence, MentorInvitation
 from assessment.responses import evidence_download
-from badges.errors import ApplicationError
 from badges.models import LearningOutcome
+from kernel.errors import ApplicationError
 
 
 def _refused(form: forms.Form, refusal: ApplicationError) -> None:

@@ -1,5 +1,5 @@
 # Evidence, rubrics and results: assessment decides that an achievement is earned and then calls
-# badges.services.credential_issue.
+# badges.credentials.issuing.credential_issue.
 """Applications with evidence, mentor comments, assessment rounds, direct awards and their audit trail.
 
     draft ──submit──► submitted ──approve──► approved (credential issued)
@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from badges.append_only import AppendOnlyEvent
 from badges.models import Achievement, Credential, LearningOutcome, RubricLevel
 from issuers.models import Issuer
+from kernel.append_only import AppendOnlyEvent
 
 
 class AchievementAssessmentPolicy(models.Model):

@@ -3,7 +3,7 @@
 Each service checks first (status, roles, input) and only then changes anything, in one transaction.
 Every step is written to the append-only `AssessmentAuditEvent`; e-mails to the learner are rendered at
 once (in the learner's language) and sent after the commit. Issuing goes through
-`badges.services.credential_issue`, which signs asynchronously.
+`badges.credentials.issuing.credential_issue`, which signs asynchronously.
 """
 
 from __future__ import annotations
@@ -43,12 +43,14 @@ from assessment.models import (
     OutcomeScore,
     Submission,
 )
-from badges.errors import ApplicationError
+from badges.credentials.issuing import credential_issue
 from badges.models import Achievement, Credential, LearningOutcome, RubricLevel
-from badges.services import credential_issue
-from issuers.identifiers import public_url
-from issuers.models import Issuer, IssuerMember, Role
-from issuers.tokens import secret_token, secret_token_hash
+from issuers.access import capability_check
+from issuers.models import Issuer
+from issuers.roles import Capability
+from kernel.errors import ApplicationError
+from kernel.public_urls import public_url
+from kernel.tokens import secret_token, secret_token_hash
 from learners.selectors import learner_verified_did, learner_verified_did_for_email
 
 logger = logging.getLogger(__name__)
@@ -426,10 +428,8 @@ def check_can_assess(application: Application, assessor: AbstractBaseUser) -> Su
     """Why `assessor` may not assess the application now, as an ApplicationError; else the open round."""
     if application.learner_id == assessor.pk:
         raise ApplicationError("own_application", _("You cannot assess your own application."))
-    if not IssuerMember.objects.filter(
-        IssuerMember.role_filter(Role.ASSESSOR), issuer=application.achievement.issuer, user=assessor
-    ).exists():
-        raise ApplicationError("not_assessor", _("Only the issuer's assessors can assess applications."))
+    capability_check(issuer_id=application.achievement.issuer_id, user=assessor,
+                     capability=Capability.ASSESS_APPLICATIONS)
     if application.status not in Application.IN_ASSESSMENT:
         raise ApplicationError("not_in_assessment", _("This application is not waiting for assessment."))
     submission = current_submission(application)
@@ -595,9 +595,7 @@ def assessment_queue(
 def assessment_policy_set(
     *, achievement: Achievement, by: AbstractBaseUser, second_approval_required: bool
 ) -> AchievementAssessmentPolicy:
-    owners = IssuerMember.objects.filter(IssuerMember.role_filter(Role.OWNER), issuer=achievement.issuer)
-    if not owners.filter(user=by).exists():
-        raise ApplicationError("not_owner", _("Only owners can change how applications are assessed."))
+    capability_check(issuer_id=achievement.issuer_id, user=by, capability=Capability.SET_ASSESSMENT_POLICIES)
     policy, _created = AchievementAssessmentPolicy.objects.select_for_update().get_or_create(achievement=achievement)
     if policy.second_approval_required != second_approval_required:
         policy.second_approval_required = second_approval_required
@@ -614,9 +612,7 @@ def assessment_policy_set(
 
 # --- Direct awards -------------------------------------------------------------------------------------
 def _check_can_award(issuer: Issuer, by: AbstractBaseUser, achievement: Achievement) -> None:
-    allowed = IssuerMember.role_filter(Role.OWNER) | IssuerMember.role_filter(Role.ASSESSOR)
-    if not IssuerMember.objects.filter(allowed, issuer=issuer, user=by).exists():
-        raise ApplicationError("not_allowed", _("Only owners and assessors can award credentials."))
+    capability_check(issuer_id=issuer.pk, user=by, capability=Capability.AWARD_CREDENTIALS)
     if achievement.issuer_id != issuer.pk or achievement.status != Achievement.Status.PUBLISHED:
         raise ApplicationError("not_published", _("Choose a published micro-credential of this organisation."))
 

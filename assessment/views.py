@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -30,10 +29,10 @@ from assessment.csv_import import RecipientRow, parse_recipients
 from assessment.forms import AssessmentForm, AwardListForm, AwardOneForm, PolicyForm, QueueFilterForm
 from assessment.learner_views import _history, _refused
 from assessment.models import Application, AwardBatch
-from badges.errors import ApplicationError
 from badges.models import Achievement
 from issuers.access import access_membership_for_user
-from issuers.models import Role
+from issuers.roles import Capability
+from kernel.errors import ApplicationError
 
 
 def _posted(request: HttpRequest) -> dict | None:
@@ -131,9 +130,8 @@ def _snapshot_ids(submission: object) -> list[str]:
 def policies(request: HttpRequest, issuer_slug: str) -> HttpResponse:
     """Assessors and owners see the policies; only owners change them (the POST)."""
     changing = request.method == "POST"
-    member = access_membership_for_user(request.user, issuer_slug, role=Role.OWNER if changing else None)
-    if not (member.has_role(Role.OWNER) or member.has_role(Role.ASSESSOR)):
-        raise PermissionDenied
+    needed = Capability.SET_ASSESSMENT_POLICIES if changing else Capability.SEE_ASSESSMENT_POLICIES
+    member = access_membership_for_user(request.user, issuer_slug, capability=needed)
     if changing:
         achievement = access_published_achievement_of_issuer(member, request.POST.get("achievement", ""))
         form = PolicyForm(request.POST)

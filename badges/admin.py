@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from badges.achievements.drafting import achievement_images_ensure
 from badges.models import Achievement, AchievementAuditEvent, Credential, CredentialEvent, ExternalReview
-from badges.services import achievement_images_ensure
 
 
 class ReadOnlyAdminMixin:
@@ -37,7 +37,7 @@ class AchievementAdmin(admin.ModelAdmin):
     list_display = ("name", "version", "issuer", "achievement_type", "status", "updated_at")
     list_filter = ("status", "issuer", "achievement_type")
     search_fields = ("name", "description", "human_code")
-    # The review workflow (badges.achievement_services) is the only way to move these.
+    # The review workflow (badges.achievements.review and .publishing) is the only way to move these.
     readonly_fields = ("public_id", "image_svg", "status", "version", "previous_version", "created_by", "submitted_by")
     inlines = (ExternalReviewInline, AchievementAuditEventInline)
 

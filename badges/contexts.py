@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from issuers.identifiers import public_url
+from kernel.public_urls import public_url
 from ob3.documents import DocumentLoader
 from ob3.eu import MIKROMERIT_CONTEXT
 from ob3.fast import make_fast_canonicalizer
@@ -35,7 +35,7 @@ def extension_context_url() -> str:
 def _own_context_url() -> str:
     # Even when EXTENSION_CONTEXT_URL names another address, this site serves the context at /ns/v1 and
     # a credential issued before the operator set it names this one.
-    return public_url(reverse("badges_public:context"))
+    return public_url(reverse("achievements_public:context"))
 
 
 # Keyed by the settings they depend on, so a changed setting (override_settings in tests) gets a new

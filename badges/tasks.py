@@ -1,11 +1,16 @@
-"""Celery entry points for the credential pipeline. Each fetches nothing and decides only about retries."""
+"""Celery entry points for the credential pipeline. Each fetches nothing and decides only about retries.
+
+Services queue these by name (badges.credentials.queue), so the names below never change: messages
+already in a broker must still find their task after an upgrade.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from badges import services
-from badges.errors import TRANSIENT_ERRORS
+from badges.credentials.revocation import credential_revocation_notify
+from badges.credentials.signing import TRANSIENT_ERRORS, credential_sign
+from badges.credentials.sweeping import credential_sweep_stale
 
 
 @shared_task(
@@ -19,12 +24,12 @@ from badges.errors import TRANSIENT_ERRORS
     retry_jitter=True,
 )
 def credential_sign_task(credential_id: int) -> None:
-    services.credential_sign(credential_id=credential_id)
+    credential_sign(credential_id=credential_id)
 
 
 @shared_task(name="badges.tasks.credential_sweep_stale_task", acks_late=True)
 def credential_sweep_stale_task() -> None:
-    services.credential_sweep_stale()
+    credential_sweep_stale()
 
 
 @shared_task(
@@ -35,6 +40,4 @@ def credential_sweep_stale_task() -> None:
     retry_backoff=30,
 )
 def credential_revocation_notify_task(credential_id: int) -> None:
-    from badges import revocation  # it imports services, which imports this module
-
-    revocation.credential_revocation_notify(credential_id=credential_id)
+    credential_revocation_notify(credential_id=credential_id)

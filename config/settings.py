@@ -87,8 +87,10 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "corsheaders",
+    "kernel",
     "issuers",
     "badges",
+    "verification",
     "learners",
     "assessment",
 ]

@@ -18,15 +18,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("console/", include("issuers.console_urls")),
-    path("console/", include("badges.console_urls")),  # achievement designer and QA review
+    path("console/", include("badges.achievements.console_urls")),  # achievement designer and QA review
+    path("console/", include("badges.credentials.console_urls")),  # issued credentials: revoke, re-issue
     path("console/", include("assessment.urls")),  # assessment queue, direct awards (under /console/<issuer>/)
     path("", include("assessment.learner_urls")),  # /applications/… (learners), /evidence/<id> (public)
-    path("", include("badges.public_urls")),  # /a/<id> achievement pages, /ns/v1 extension context
-    path("", include("badges.verification_urls")),  # /c/<id> verification, /verify, status lists
+    path("", include("badges.achievements.public_urls")),  # /a/<id> pages, badge images, /ns/v1 context
+    path("", include("badges.credentials.urls")),  # /status/… signed status lists
+    path("", include("verification.urls")),  # /c/<id> verification, /verify and its API
     path("", include("learners.urls")),  # /catalogue, /applications, /wallet, public learner profiles
     path("invitations/<str:token>/", invitation_accept, name="invitation-accept"),
     path("issuers/", include("issuers.urls")),
-    path("achievements/", include("badges.urls")),
 ]
 
 if settings.DEBUG:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from issuers.identifiers import public_url
 from issuers.models import Issuer
+from kernel.public_urls import public_url
 from ob3.model import Address, IdentifierEntry, Image, Profile
 
 

@@ -1,7 +1,5 @@
-"""The issuer console's menu: which pages a member sees, decided by their roles.
-
-The roles here mirror the gates of each page (issuers.access, badges.console_views, badges.revocation,
-assessment.access); tests/issuers/test_console_nav.py checks every shown link opens and every hidden
+"""The issuer console's menu: which pages a member sees, decided by the capability each page's gate asks
+for (issuers.roles). tests/issuers/test_console_nav.py checks every shown link opens and every hidden
 one is refused, so a gate and its menu item cannot drift apart unnoticed.
 """
 
@@ -13,7 +11,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from issuers.models import IssuerMember, Role
+from issuers.models import IssuerMember
+from issuers.roles import Capability
 
 
 @dataclass(frozen=True)
@@ -21,19 +20,18 @@ class MenuEntry:
     section: str  # what a view puts in its context as `section`
     url_name: str
     label: str | Promise
-    roles: tuple[str, ...]  # empty: every member
+    capability: Capability  # what the page's gate asks for
 
 
 ENTRIES = (
-    MenuEntry("home", "console:issuer", _("Overview"), ()),
-    MenuEntry("achievements", "badges_console:list", _("Micro-credentials"),
-              (Role.OWNER, Role.DESIGNER, Role.QA_REVIEWER)),
-    MenuEntry("review", "badges_console:review-queue", _("Quality review"), (Role.OWNER, Role.QA_REVIEWER)),
-    MenuEntry("assessments", "assessment:queue", _("Assessment queue"), (Role.ASSESSOR,)),
-    MenuEntry("awards", "assessment:award-new", _("Awards"), (Role.OWNER, Role.ASSESSOR)),
-    MenuEntry("credentials", "verification:console-credentials", _("Credentials"), (Role.OWNER, Role.ASSESSOR)),
-    MenuEntry("members", "console:members", _("Members"), ()),
-    MenuEntry("profile", "console:profile", _("Profile"), (Role.OWNER,)),
+    MenuEntry("home", "console:issuer", _("Overview"), Capability.VIEW_CONSOLE),
+    MenuEntry("achievements", "achievements_console:list", _("Micro-credentials"), Capability.VIEW_ACHIEVEMENTS),
+    MenuEntry("review", "achievements_console:review-queue", _("Quality review"), Capability.SEE_REVIEW_QUEUE),
+    MenuEntry("assessments", "assessment:queue", _("Assessment queue"), Capability.ASSESS_APPLICATIONS),
+    MenuEntry("awards", "assessment:award-new", _("Awards"), Capability.AWARD_CREDENTIALS),
+    MenuEntry("credentials", "credentials_console:list", _("Credentials"), Capability.MANAGE_CREDENTIALS),
+    MenuEntry("members", "console:members", _("Members"), Capability.VIEW_CONSOLE),
+    MenuEntry("profile", "console:profile", _("Profile"), Capability.EDIT_PROFILE),
 )
 
 
@@ -49,5 +47,5 @@ def console_menu(*, member: IssuerMember, section: str = "") -> list[MenuItem]:
     return [
         MenuItem(entry.label, reverse(entry.url_name, args=[member.issuer.slug]), entry.section == section)
         for entry in ENTRIES
-        if not entry.roles or any(member.has_role(role) for role in entry.roles)
+        if member.can(entry.capability)
     ]

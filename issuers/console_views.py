@@ -21,7 +21,7 @@ from issuers.membership import (
     issuer_member_remove,
     issuer_member_roles_set,
 )
-from issuers.models import Role
+from issuers.roles import Capability
 from issuers.selectors import issuer_invitation_list_open, issuer_member_list, issuer_memberships_for_user
 from issuers.services import issuer_profile_update
 
@@ -45,7 +45,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def issuer_home(request: HttpRequest, issuer_slug: str) -> HttpResponse:
-    member = access_membership_for_user(request.user, issuer_slug)
+    member = access_membership_for_user(request.user, issuer_slug, capability=Capability.VIEW_CONSOLE)
     return render(request, "console/issuer_home.html", {"member": member, "issuer": member.issuer, "section": "home"})
 
 
@@ -54,7 +54,9 @@ def issuer_home(request: HttpRequest, issuer_slug: str) -> HttpResponse:
 def member_list(request: HttpRequest, issuer_slug: str) -> HttpResponse:
     """Every member sees who else works here; only owners may invite (the POST)."""
     inviting = request.method == "POST"
-    member = access_membership_for_user(request.user, issuer_slug, role=Role.OWNER if inviting else None)
+    member = access_membership_for_user(
+        request.user, issuer_slug, capability=Capability.MANAGE_MEMBERS if inviting else Capability.VIEW_CONSOLE
+    )
     issuer = member.issuer
     form = MemberInviteForm(_posted(request))
     if inviting and form.is_valid():
@@ -74,7 +76,7 @@ def member_list(request: HttpRequest, issuer_slug: str) -> HttpResponse:
         "member": member,
         "issuer": issuer,
         "members": issuer_member_list(issuer=issuer),
-        "invitations": issuer_invitation_list_open(issuer=issuer) if member.is_owner else [],
+        "invitations": issuer_invitation_list_open(issuer=issuer) if member.can(Capability.MANAGE_MEMBERS) else [],
         "form": form,
         "section": "members",
     }
@@ -84,7 +86,7 @@ def member_list(request: HttpRequest, issuer_slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_roles_edit(request: HttpRequest, issuer_slug: str, member_id: int) -> HttpResponse:
-    member = access_membership_for_user(request.user, issuer_slug, role=Role.OWNER)
+    member = access_membership_for_user(request.user, issuer_slug, capability=Capability.MANAGE_MEMBERS)
     other = access_member_of_issuer(member.issuer, member_id)
     form = MemberRolesForm(_posted(request), initial={"roles": sorted(other.roles)})
     if request.method == "POST" and form.is_valid():
@@ -102,7 +104,7 @@ def member_roles_edit(request: HttpRequest, issuer_slug: str, member_id: int) ->
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_remove(request: HttpRequest, issuer_slug: str, member_id: int) -> HttpResponse:
-    member = access_membership_for_user(request.user, issuer_slug, role=Role.OWNER)
+    member = access_membership_for_user(request.user, issuer_slug, capability=Capability.MANAGE_MEMBERS)
     other = access_member_of_issuer(member.issuer, member_id)
     form = forms.Form(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -122,7 +124,7 @@ def member_remove(request: HttpRequest, issuer_slug: str, member_id: int) -> Htt
 @login_required
 @require_http_methods(["GET", "POST"])
 def issuer_profile_edit(request: HttpRequest, issuer_slug: str) -> HttpResponse:
-    member = access_membership_for_user(request.user, issuer_slug, role=Role.OWNER)
+    member = access_membership_for_user(request.user, issuer_slug, capability=Capability.EDIT_PROFILE)
     issuer = member.issuer
     form = IssuerProfileForm(_posted(request), request.FILES or None, instance=issuer)
     if request.method == "POST" and form.is_valid():

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from kernel.errors import ApplicationError
 
-class MembershipRefused(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+
+class MembershipRefused(ApplicationError):
+    """Adding, inviting, changing or removing a member would break a rule (the last owner, a stale link)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from django.conf import settings
+from kernel.public_urls import public_url
 
 
 def issuer_https_id(slug: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/issuers/{slug}"
+    return public_url(f"/issuers/{slug}")
 
 
 def did_web_for(url: str) -> str:
@@ -21,8 +21,3 @@ def did_web_for(url: str) -> str:
 
 def issuer_did_web(slug: str) -> str:
     return did_web_for(issuer_https_id(slug))
-
-
-def public_url(path: str) -> str:
-    """An absolute URL on this site for a path such as reverse() returns."""
-    return settings.PUBLIC_BASE_URL + path

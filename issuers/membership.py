@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from issuers.errors import MembershipRefused
 from issuers.models import Issuer, IssuerInvitation, IssuerMember, Role
-from issuers.tokens import secret_token, secret_token_hash
+from kernel.tokens import secret_token, secret_token_hash
 
 logger = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from issuers import identifiers
 from issuers.countries import validate_country_code
+from issuers.roles import Capability, Role, capabilities_of, roles_with
 
 
 class IdentityKind(models.TextChoices):
@@ -82,15 +83,6 @@ class Issuer(models.Model):
         return self.did if IdentityKind(identity_kind) == IdentityKind.DID_WEB else self.public_id
 
 
-class Role(models.TextChoices):
-    """What a member may do for an issuer. A member holds one or more roles."""
-
-    OWNER = "owner", _("owner")
-    DESIGNER = "designer", _("designer")
-    ASSESSOR = "assessor", _("assessor")
-    QA_REVIEWER = "qa_reviewer", _("quality reviewer")
-
-
 def _role_field(role: str) -> str:
     return f"is_{role}"
 
@@ -138,6 +130,10 @@ class IssuerMember(models.Model):
     def has_role(self, role: str) -> bool:
         return getattr(self, _role_field(Role(role)))
 
+    def can(self, capability: Capability) -> bool:
+        """Whether one of the member's roles grants `capability` (issuers.roles is the table)."""
+        return capability in capabilities_of(self.roles)
+
     def set_roles(self, roles: set[str]) -> list[str]:
         """Set the flags in memory; returns the changed field names for `save(update_fields=…)`."""
         changed = []
@@ -151,6 +147,14 @@ class IssuerMember(models.Model):
     @staticmethod
     def role_filter(role: str) -> models.Q:
         return models.Q(**{_role_field(Role(role)): True})
+
+    @staticmethod
+    def capability_filter(capability: Capability) -> models.Q:
+        """Members whose roles grant `capability`, as a query (one indexed flag per role)."""
+        query = models.Q(pk__in=[])
+        for role in roles_with(capability):
+            query |= IssuerMember.role_filter(role)
+        return query
 
 
 class IssuerInvitation(models.Model):

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from badges.fetch import default_fetcher
-from issuers.tokens import secret_token, secret_token_hash
+from kernel.fetch import default_fetcher
+from kernel.tokens import secret_token, secret_token_hash
 from learners.models import DidChallenge, LearnerDid
 from learners.services import LearnerError
 from ob3.errors import KeyFormatError, Ob3Error

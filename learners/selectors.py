@@ -107,10 +107,7 @@ def learner_profile_by_handle(handle: str) -> LearnerProfile | None:
 
 def shared_credentials_for_learner(user: AbstractBaseUser) -> list[Credential]:
     """What a public profile shows: only what the learner chose to share, and only signed credentials."""
-    return [
-        credential for credential in credential_list_for_learner(user).filter(share_enabled=True)
-        if credential.document
-    ]
+    return list(credential_list_for_learner(user).shared_publicly())
 
 
 # --- Catalogue -----------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from badges.models import Credential
-from badges.verification import offline_verify
 from learners.models import DidChallenge, ExternalCredential, LearnerDid, LearnerProfile
 from learners.selectors import (
     credential_state,
@@ -23,6 +22,7 @@ from learners.selectors import (
 )
 from learners.signals import learner_erase, learner_export_collect
 from ob3.limits import LimitExceeded
+from verification.checking import offline_verify
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 EXPORT_MAX_BYTES = 500 * 1024 * 1024

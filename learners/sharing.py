@@ -8,7 +8,7 @@ import segno
 from django.utils import timezone
 
 from badges.models import Credential
-from issuers.identifiers import public_url
+from kernel.public_urls import public_url
 
 LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
 

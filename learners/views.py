@@ -19,12 +19,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from badges import verdicts
-from badges.editions import achievement_edition
+from badges.achievements.editions import achievement_edition
 from badges.models import AssessmentType
 from issuers.files import stored_file_response
-from issuers.identifiers import public_url
 from issuers.selectors import issuer_memberships_for_user
+from kernel.public_urls import public_url
 from learners import dids, services
 from learners.access import access_credential_for_learner, access_external_credential_for_learner
 from learners.forms import CatalogueFilterForm, DeleteAccountForm, DidProofForm, ImportForm, PublicProfileForm
@@ -41,6 +40,7 @@ from learners.selectors import (
     shared_credentials_for_learner,
 )
 from learners.sharing import credential_share_url, linkedin_add_url, qr_svg
+from verification import verdicts
 
 CATALOGUE_PAGE_SIZE = 12
 
@@ -129,7 +129,7 @@ def credential_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "newer": credential_newer_version(credential),
         "outcomes": _results(credential),
     }
-    if credential.share_enabled and credential.document:
+    if credential.is_shared_publicly:
         share_url = credential_share_url(credential)
         context |= {
             "share_url": share_url,

@@ -8,10 +8,11 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 
-from badges import achievement_services as workflow
-from badges.achievement_services import RubricLevelInput
+from badges.achievements.drafting import achievement_create, achievement_update
+from badges.achievements.outcomes import RubricLevelInput, achievement_outcome_add
+from badges.achievements.publishing import achievement_publish
+from badges.achievements.review import achievement_review_approve, achievement_submit_for_review
 from badges.models import Achievement
-from badges.services import achievement_create
 from issuers.membership import issuer_member_add
 from issuers.models import Issuer, IssuerMember, Role
 from issuers.services import issuer_create
@@ -65,8 +66,8 @@ def make_draft(issuer: Issuer, *, name: str = "Samarbete i arbetsgrupp", full: b
         created_by=designer,
     )
     if full:
-        achievement = workflow.achievement_update(achievement=achievement, by=designer, changes=FULL_DEFINITION)
-        workflow.achievement_outcome_add(
+        achievement = achievement_update(achievement=achievement, by=designer, changes=FULL_DEFINITION)
+        achievement_outcome_add(
             achievement=achievement,
             by=designer,
             statement="Fördela uppgifter i en arbetsgrupp och följa upp att de blir gjorda.",
@@ -82,9 +83,9 @@ def make_achievement(issuer: Issuer, *, status: str = Achievement.Status.PUBLISH
     """A full micro-credential taken through the review workflow as far as `status`."""
     achievement = make_draft(issuer)
     steps = [
-        (Achievement.Status.IN_REVIEW, workflow.achievement_submit_for_review, Role.DESIGNER),
-        (Achievement.Status.APPROVED, workflow.achievement_review_approve, Role.QA_REVIEWER),
-        (Achievement.Status.PUBLISHED, workflow.achievement_publish, Role.QA_REVIEWER),
+        (Achievement.Status.IN_REVIEW, achievement_submit_for_review, Role.DESIGNER),
+        (Achievement.Status.APPROVED, achievement_review_approve, Role.QA_REVIEWER),
+        (Achievement.Status.PUBLISHED, achievement_publish, Role.QA_REVIEWER),
     ]
     for reached, step, role in steps:
         if achievement.status == status:

@@ -29,7 +29,7 @@ def world(issuer, achievement, outcome, learner):
     draft = application_start(achievement=achievement, learner=learner)
     file = evidence_add(application=draft, by=learner, outcome=outcome, title="Intyg", upload=upload())
     mentor = make_user("maja")
-    with mock.patch("issuers.tokens.secrets.token_urlsafe", return_value="mentor-token"):
+    with mock.patch("kernel.tokens.secrets.token_urlsafe", return_value="mentor-token"):
         mentor_invite(application=draft, by=learner, email=mentor.email)
     mentor_invitation_accept(token="mentor-token", user=mentor)
     # A second learner's application, already submitted.

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessment.models import AwardBatch
+from badges.credentials.signing import credential_sign
 from badges.models import Credential
-from badges.services import credential_sign
 
 pytestmark = pytest.mark.django_db
 

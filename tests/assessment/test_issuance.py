@@ -10,8 +10,8 @@ from assessment.services import (
     application_submit,
     evidence_add,
 )
+from badges.credentials.signing import credential_sign
 from badges.models import Credential
-from badges.services import credential_sign
 from tests.assessment.conftest import levels, upload
 from tests.badges.site import site_verify
 

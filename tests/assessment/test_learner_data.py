@@ -34,7 +34,7 @@ from assessment.services import (
     mentor_invitation_accept,
     mentor_invite,
 )
-from badges.services import credential_sign
+from badges.credentials.signing import credential_sign
 from learners.dids import did_challenge_create, learner_did_prove
 from learners.services import learner_account_delete, learner_export_write
 from ob3.keys import LocalSigner
@@ -183,7 +183,7 @@ def test_erased_applications_show_in_the_console_without_the_person(approved, le
 def test_an_application_withdrawn_by_erasure_cannot_be_assessed(submitted, learner, outcome, assessor):
     learner_account_delete(user=learner, password="correct-horse-battery")
     submitted.refresh_from_db()
-    from badges.errors import ApplicationError
+    from kernel.errors import ApplicationError
 
     with pytest.raises(ApplicationError):
         application_assess(application=submitted, assessor=assessor, decision="approve",

@@ -14,8 +14,8 @@ from assessment.services import (
     evidence_add,
     evidence_remove,
 )
-from badges.errors import ApplicationError
 from badges.models import Achievement
+from kernel.errors import ApplicationError
 from tests.assessment.conftest import docx_bytes, levels, upload
 from tests.factories import make_achievement, make_user
 
@@ -168,7 +168,7 @@ def test_an_assessor_cannot_assess_their_own_application(achievement, outcome, a
 def test_only_the_issuers_assessors_assess(submitted, outcome, owner):
     with pytest.raises(ApplicationError) as refused:
         assess(submitted, owner, "approve", outcome)
-    assert refused.value.code == "not_assessor"
+    assert refused.value.code == "forbidden"
 
 
 def test_approving_needs_every_outcome_at_its_pass_level(submitted, assessor, outcome):

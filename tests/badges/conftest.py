@@ -24,7 +24,7 @@ def achievement(issuer):
 
 @pytest.fixture
 def credential(achievement, django_capture_on_commit_callbacks):
-    from badges.services import credential_issue
+    from badges.credentials.issuing import credential_issue
 
     with django_capture_on_commit_callbacks(execute=False):
         return credential_issue(achievement=achievement, recipient_email="Amina@Example.org", recipient_name="Amina")
@@ -33,7 +33,7 @@ def credential(achievement, django_capture_on_commit_callbacks):
 @pytest.fixture
 def issued(credential):
     """`credential`, signed as the Celery task would sign it."""
-    from badges.services import credential_sign
+    from badges.credentials.signing import credential_sign
 
     credential_sign(credential_id=credential.id)
     credential.refresh_from_db()

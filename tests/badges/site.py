@@ -1,5 +1,5 @@
 """Verifying this site's credentials in tests as an independent verifier would: every key and status list
-comes from the documents the site serves (read through badges.verification.local_document, without HTTP),
+comes from the documents the site serves (read through verification.documents.local_document, without HTTP),
 and contexts from the platform's loader (which knows our address of the extension context)."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from badges.contexts import platform_canonicalizer, platform_loader
-from badges.verification import local_document
 from ob3.resolve import KeyResolver
 from ob3.verify import VerificationResult, verify
+from verification.documents import local_document
 
 
 def site_resolver() -> KeyResolver:

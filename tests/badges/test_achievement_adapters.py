@@ -4,10 +4,12 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from badges import adapters
+from badges.achievements.adapters import achievement_definition, eu_elements
 from badges.contexts import extension_context_url, platform_loader
+from badges.credentials.adapters import credential_draft
+from badges.credentials.issuing import add_months, credential_issue
+from badges.credentials.signing import credential_sign
 from badges.models import Achievement, Credential
-from badges.services import add_months, credential_issue, credential_sign
 from ob3.build import build_credential
 from ob3.eu import MIKROMERIT_SCHEMA
 from ob3.jsonld import canonicalize
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_full_definition_passes_the_scorecard(issuer):
-    definition = adapters.achievement_definition(make_draft(issuer))
+    definition = achievement_definition(make_draft(issuer))
     assert definition.credit_unit == "ECTS"
     assert definition.awarding_body_id == "https://testskolan.example"
     assert definition.learning_outcomes[0].rubric_levels[1].passing
@@ -29,13 +31,13 @@ def test_a_full_definition_passes_the_scorecard(issuer):
 
 
 def test_an_empty_definition_does_not(issuer):
-    assert not scorecard(adapters.achievement_definition(make_draft(issuer, full=False))).publishable
+    assert not scorecard(achievement_definition(make_draft(issuer, full=False))).publishable
 
 
 def test_eu_elements_map_the_model_to_the_extension_vocabulary(issuer):
     achievement = make_draft(issuer)
     outcome = achievement.learning_outcomes.get()
-    elements = adapters.eu_elements(achievement)
+    elements = eu_elements(achievement)
     assert elements.credit_points.unit == "ECTS"
     assert elements.participation_form == "on-site"
     assert elements.supervision == "supervised-onsite-id"
@@ -49,11 +51,11 @@ def test_eu_elements_map_the_model_to_the_extension_vocabulary(issuer):
 def test_the_responsibility_kind_uses_the_extension_spelling(issuer):
     achievement = make_draft(issuer)
     achievement.learning_outcomes.update(kind="responsibility_autonomy")
-    assert adapters.eu_elements(achievement).learning_outcomes[0].kind == "responsibility-autonomy"
+    assert eu_elements(achievement).learning_outcomes[0].kind == "responsibility-autonomy"
 
 
 def test_the_credential_draft_carries_the_extension_and_one_rubric_per_outcome(credential):
-    document = build_credential(adapters.credential_draft(credential))
+    document = build_credential(credential_draft(credential))
     achievement = document["credentialSubject"]["achievement"]
     outcome = credential.achievement.learning_outcomes.get()
     assert document["@context"][-1] == extension_context_url() == f"{settings.PUBLIC_BASE_URL}/ns/v1"

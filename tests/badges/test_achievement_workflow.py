@@ -3,12 +3,20 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from badges import achievement_services as workflow
+from badges.achievements.drafting import achievement_update
+from badges.achievements.outcomes import achievement_outcome_add
+from badges.achievements.publishing import achievement_new_version, achievement_publish
+from badges.achievements.review import (
+    achievement_external_review_record,
+    achievement_review_approve,
+    achievement_review_request_changes,
+    achievement_submit_for_review,
+)
 from badges.admin import AchievementAdmin  # noqa: F401 - the admin module imports cleanly with the new models
-from badges.errors import ApplicationError
+from badges.credentials.issuing import credential_issue
 from badges.models import Achievement, AchievementAuditEvent, Credential
-from badges.services import credential_issue
 from issuers.models import Role
+from kernel.errors import ApplicationError
 from tests.factories import make_achievement, make_draft, make_member, make_user, workflow_member
 
 pytestmark = pytest.mark.django_db
@@ -45,12 +53,12 @@ def draft(issuer):
 
 @pytest.fixture
 def in_review(draft, designer):
-    return workflow.achievement_submit_for_review(achievement=draft, by=designer)
+    return achievement_submit_for_review(achievement=draft, by=designer)
 
 
 @pytest.fixture
 def approved(in_review, reviewer):
-    return workflow.achievement_review_approve(achievement=in_review, by=reviewer, comment="Bra.")
+    return achievement_review_approve(achievement=in_review, by=reviewer, comment="Bra.")
 
 
 def kinds(achievement):
@@ -58,11 +66,11 @@ def kinds(achievement):
 
 
 def test_it_takes_a_definition_from_draft_to_published(draft, designer, reviewer):
-    achievement = workflow.achievement_submit_for_review(achievement=draft, by=designer)
+    achievement = achievement_submit_for_review(achievement=draft, by=designer)
     assert achievement.status == Status.IN_REVIEW
-    achievement = workflow.achievement_review_approve(achievement=achievement, by=reviewer, comment="Tydliga mål.")
+    achievement = achievement_review_approve(achievement=achievement, by=reviewer, comment="Tydliga mål.")
     assert achievement.status == Status.APPROVED
-    achievement = workflow.achievement_publish(achievement=achievement, by=reviewer)
+    achievement = achievement_publish(achievement=achievement, by=reviewer)
     assert achievement.status == Status.PUBLISHED
     assert kinds(achievement) == ["created", "updated", "updated", "submitted", "approved", "published"]
     approval = achievement.audit_events.get(kind="approved")
@@ -73,7 +81,7 @@ def test_it_takes_a_definition_from_draft_to_published(draft, designer, reviewer
 def test_submitting_an_incomplete_definition_lists_what_is_missing(issuer, designer):
     incomplete = make_draft(issuer, name="Halvfärdig", full=False)
     with pytest.raises(ApplicationError) as refused:
-        workflow.achievement_submit_for_review(achievement=incomplete, by=designer)
+        achievement_submit_for_review(achievement=incomplete, by=designer)
     assert refused.value.code == "not_publishable"
     assert "Add at least one learning outcome." in refused.value.details
     assert "Describe the target group." in refused.value.details
@@ -85,24 +93,24 @@ def test_submitting_an_incomplete_definition_lists_what_is_missing(issuer, desig
 
 def test_a_vague_outcome_keeps_it_from_review(issuer, designer):
     achievement = make_draft(issuer, name="Vag", full=False)
-    workflow.achievement_outcome_add(
+    achievement_outcome_add(
         achievement=achievement, by=designer, statement="Förstå grupparbete", assessment_criteria="x",
     )
     with pytest.raises(ApplicationError, match="observable verb"):
-        workflow.achievement_submit_for_review(achievement=achievement, by=designer)
+        achievement_submit_for_review(achievement=achievement, by=designer)
 
 
 @pytest.mark.parametrize("role", [Role.ASSESSOR, Role.QA_REVIEWER])
 def test_only_owners_and_designers_submit(draft, issuer, role):
     someone = make_member(issuer, "someone", role).user
     with pytest.raises(ApplicationError) as refused:
-        workflow.achievement_submit_for_review(achievement=draft, by=someone)
+        achievement_submit_for_review(achievement=draft, by=someone)
     assert refused.value.code == "forbidden"
 
 
 def test_people_outside_the_issuer_can_do_nothing(in_review):
     outsider = make_user("outsider")
-    for step in (workflow.achievement_review_approve, workflow.achievement_publish):
+    for step in (achievement_review_approve, achievement_publish):
         with pytest.raises(ApplicationError, match="roles"):
             step(achievement=in_review, by=outsider)
 
@@ -111,7 +119,7 @@ def test_people_outside_the_issuer_can_do_nothing(in_review):
 def test_only_quality_reviewers_approve(in_review, issuer, role):
     someone = make_member(issuer, "someone", role).user
     with pytest.raises(ApplicationError) as refused:
-        workflow.achievement_review_approve(achievement=in_review, by=someone, comment="")
+        achievement_review_approve(achievement=in_review, by=someone, comment="")
     assert refused.value.code == "forbidden"
     in_review.refresh_from_db()
     assert in_review.status == Status.IN_REVIEW
@@ -120,11 +128,11 @@ def test_only_quality_reviewers_approve(in_review, issuer, role):
 def test_the_author_cannot_approve_their_own_definition(issuer):
     author = make_member(issuer, "author", Role.DESIGNER, Role.QA_REVIEWER).user
     draft = make_draft(issuer)
-    draft = workflow.achievement_update(achievement=draft, by=author, changes={"prerequisites": "Inga alls."})
+    draft = achievement_update(achievement=draft, by=author, changes={"prerequisites": "Inga alls."})
     # make_draft's designer wrote it; let the author be the one who submits it instead.
-    draft = workflow.achievement_submit_for_review(achievement=draft, by=author)
+    draft = achievement_submit_for_review(achievement=draft, by=author)
     with pytest.raises(ApplicationError) as refused:
-        workflow.achievement_review_approve(achievement=draft, by=author, comment="Ser bra ut.")
+        achievement_review_approve(achievement=draft, by=author, comment="Ser bra ut.")
     assert refused.value.code == "own_work"
 
 
@@ -132,50 +140,50 @@ def test_the_creator_cannot_approve_even_if_someone_else_submitted(issuer, owner
     creator = make_member(issuer, "creator", Role.DESIGNER, Role.QA_REVIEWER).user
     achievement = make_draft(issuer)
     Achievement.objects.filter(pk=achievement.pk).update(created_by=creator)
-    achievement = workflow.achievement_submit_for_review(achievement=achievement, by=owner)
+    achievement = achievement_submit_for_review(achievement=achievement, by=owner)
     with pytest.raises(ApplicationError, match="someone else"):
-        workflow.achievement_review_approve(achievement=achievement, by=creator, comment="")
+        achievement_review_approve(achievement=achievement, by=creator, comment="")
 
 
 def test_approving_needs_a_definition_in_review(draft, reviewer):
     with pytest.raises(ApplicationError) as refused:
-        workflow.achievement_review_approve(achievement=draft, by=reviewer, comment="")
+        achievement_review_approve(achievement=draft, by=reviewer, comment="")
     assert refused.value.code == "wrong_status"
 
 
 def test_requesting_changes_sends_it_back_to_draft_with_the_comment(in_review, reviewer, designer):
-    achievement = workflow.achievement_review_request_changes(
+    achievement = achievement_review_request_changes(
         achievement=in_review, by=reviewer, comment="Lägg till en nivå till i matrisen."
     )
     assert achievement.status == Status.DRAFT
     event = achievement.audit_events.get(kind="changes_requested")
     assert (event.actor, event.comment) == (reviewer, "Lägg till en nivå till i matrisen.")
     # Back in draft, the designer can edit and submit again.
-    workflow.achievement_update(achievement=achievement, by=designer, changes={"prerequisites": "Praktikplats."})
-    assert workflow.achievement_submit_for_review(achievement=achievement, by=designer).status == Status.IN_REVIEW
+    achievement_update(achievement=achievement, by=designer, changes={"prerequisites": "Praktikplats."})
+    assert achievement_submit_for_review(achievement=achievement, by=designer).status == Status.IN_REVIEW
 
 
 def test_requesting_changes_needs_a_reviewer_and_a_comment(in_review, designer, reviewer):
     with pytest.raises(ApplicationError, match="roles"):
-        workflow.achievement_review_request_changes(achievement=in_review, by=designer, comment="Nej.")
+        achievement_review_request_changes(achievement=in_review, by=designer, comment="Nej.")
     with pytest.raises(ApplicationError) as refused:
-        workflow.achievement_review_request_changes(achievement=in_review, by=reviewer, comment="  ")
+        achievement_review_request_changes(achievement=in_review, by=reviewer, comment="  ")
     assert refused.value.code == "comment_required"
 
 
 def test_publishing_needs_an_approved_definition(in_review, reviewer):
     with pytest.raises(ApplicationError, match="in review"):
-        workflow.achievement_publish(achievement=in_review, by=reviewer)
+        achievement_publish(achievement=in_review, by=reviewer)
 
 
 def test_owners_and_reviewers_publish_but_designers_do_not(approved, owner, designer):
     with pytest.raises(ApplicationError, match="roles"):
-        workflow.achievement_publish(achievement=approved, by=designer)
-    assert workflow.achievement_publish(achievement=approved, by=owner).status == Status.PUBLISHED
+        achievement_publish(achievement=approved, by=designer)
+    assert achievement_publish(achievement=approved, by=owner).status == Status.PUBLISHED
 
 
 def test_an_external_review_is_recorded_with_the_audit_trail(in_review, reviewer, designer):
-    review = workflow.achievement_external_review_record(
+    review = achievement_external_review_record(
         achievement=in_review,
         by=reviewer,
         reviewer="Karin Ek",
@@ -187,7 +195,7 @@ def test_an_external_review_is_recorded_with_the_audit_trail(in_review, reviewer
     event = in_review.audit_events.get(kind="external_review")
     assert event.data == {"reviewer": "Karin Ek", "body": "Branschrådet", "date": "2026-10-01"}
     with pytest.raises(ApplicationError, match="roles"):
-        workflow.achievement_external_review_record(
+        achievement_external_review_record(
             achievement=in_review, by=designer, reviewer="x", body="y", date=date(2026, 10, 1), statement="z"
         )
 
@@ -196,12 +204,12 @@ def test_a_published_achievement_cannot_be_edited(issuer):
     published = make_achievement(issuer)
     designer = workflow_member(issuer, Role.DESIGNER).user
     with pytest.raises(ApplicationError) as refused:
-        workflow.achievement_update(achievement=published, by=designer, changes={"name": "Nytt namn"})
+        achievement_update(achievement=published, by=designer, changes={"name": "Nytt namn"})
     assert refused.value.code == "published_is_immutable"
     with pytest.raises(ApplicationError, match="new version"):
-        workflow.achievement_outcome_add(achievement=published, by=designer, statement="Bygga en mur.")
+        achievement_outcome_add(achievement=published, by=designer, statement="Bygga en mur.")
     with pytest.raises(ApplicationError, match="new version"):
-        workflow.achievement_submit_for_review(achievement=published, by=designer)
+        achievement_submit_for_review(achievement=published, by=designer)
     published.refresh_from_db()
     assert published.name == "Samarbete i arbetsgrupp"
     assert published.learning_outcomes.count() == 1
@@ -209,12 +217,12 @@ def test_a_published_achievement_cannot_be_edited(issuer):
 
 def test_definitions_in_review_cannot_be_edited(in_review, designer):
     with pytest.raises(ApplicationError, match="in review"):
-        workflow.achievement_update(achievement=in_review, by=designer, changes={"prerequisites": "Ändrat."})
+        achievement_update(achievement=in_review, by=designer, changes={"prerequisites": "Ändrat."})
 
 
 def test_workflow_fields_are_not_editable(draft, designer):
     with pytest.raises(ValueError, match="status"):
-        workflow.achievement_update(achievement=draft, by=designer, changes={"status": Status.PUBLISHED})
+        achievement_update(achievement=draft, by=designer, changes={"status": Status.PUBLISHED})
 
 
 def test_a_new_version_copies_the_definition_and_old_credentials_keep_their_version(
@@ -225,7 +233,7 @@ def test_a_new_version_copies_the_definition_and_old_credentials_keep_their_vers
         credential = credential_issue(achievement=published, recipient_email="amina@example.org")
     designer = workflow_member(issuer, Role.DESIGNER).user
 
-    successor = workflow.achievement_new_version(achievement=published, by=designer)
+    successor = achievement_new_version(achievement=published, by=designer)
 
     assert (successor.status, successor.version, successor.previous_version) == (Status.DRAFT, 2, published)
     assert successor.public_id != published.public_id
@@ -242,7 +250,7 @@ def test_a_new_version_copies_the_definition_and_old_credentials_keep_their_vers
     assert kinds(published)[-1] == "new_version"
     assert kinds(successor) == ["created"]
 
-    workflow.achievement_update(achievement=successor, by=designer, changes={"workload_hours": 50})
+    achievement_update(achievement=successor, by=designer, changes={"workload_hours": 50})
     credential.refresh_from_db()
     assert credential.achievement_id == published.pk
     published.refresh_from_db()
@@ -252,11 +260,11 @@ def test_a_new_version_copies_the_definition_and_old_credentials_keep_their_vers
 
 def test_only_published_achievements_get_a_new_version_and_only_one(issuer, draft, designer):
     with pytest.raises(ApplicationError, match="draft"):
-        workflow.achievement_new_version(achievement=draft, by=designer)
+        achievement_new_version(achievement=draft, by=designer)
     published = make_achievement(issuer)
-    workflow.achievement_new_version(achievement=published, by=designer)
+    achievement_new_version(achievement=published, by=designer)
     with pytest.raises(ApplicationError) as refused:
-        workflow.achievement_new_version(achievement=published, by=designer)
+        achievement_new_version(achievement=published, by=designer)
     assert refused.value.code == "has_next_version"
 
 

@@ -1,18 +1,19 @@
-"""Every designer and review view against every kind of visitor: the exact status each one gets."""
+"""Every designer and review view against every kind of visitor: the exact status each one gets. Who may
+do what comes from the role → capability table (issuers.roles); each view names the capability it needs."""
 
 import pytest
 from django.urls import reverse
 
 from badges.models import Achievement
 from issuers.models import Role
+from issuers.roles import Capability, roles_with
 from tests.factories import FULL_DEFINITION, make_achievement, make_draft, make_issuer, make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
 ACTORS = ["anonymous", "non-member", *Role.values, "other-issuer-owner"]
-EDITORS = {Role.OWNER, Role.DESIGNER}
-PUBLISHERS = {Role.OWNER, Role.QA_REVIEWER}
-READERS = {Role.OWNER, Role.DESIGNER, Role.QA_REVIEWER}
+EDITORS = Capability.EDIT_ACHIEVEMENTS
+READERS = Capability.VIEW_ACHIEVEMENTS
 
 
 def definition_data(achievement: Achievement, **changes) -> dict:
@@ -38,38 +39,41 @@ def definition_data(achievement: Achievement, **changes) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def expected(allowed: set[str], success: int) -> dict:
+def expected(capability: Capability, success: int) -> dict:
     statuses = {"anonymous": 302, "non-member": 404, "other-issuer-owner": 404}
+    allowed = roles_with(capability)
     return {**statuses, **{role: success if role in allowed else 403 for role in Role.values}}
 
 
 # (method, url name, which achievement ("draft", "in_review", "approved", "published", None), outcome?, data, statuses)
 VIEWS = [
-    ("get", "badges_console:list", None, False, None, expected(READERS, 200)),
-    ("get", "badges_console:new", None, False, None, expected(EDITORS, 200)),
-    ("post", "badges_console:new", None, False,
+    ("get", "achievements_console:list", None, False, None, expected(READERS, 200)),
+    ("get", "achievements_console:new", None, False, None, expected(EDITORS, 200)),
+    ("post", "achievements_console:new", None, False,
      {"name": "Ny", "description": "Ny.", "criteria_narrative": "Visa.", "in_language": "sv", "colour": "#1f5f8b"},
      expected(EDITORS, 302)),
-    ("get", "badges_console:review-queue", None, False, None, expected(PUBLISHERS, 200)),
-    ("get", "badges_console:detail", "draft", False, None, expected(READERS, 200)),
-    ("get", "badges_console:detail", "published", False, None, expected(READERS, 200)),
-    ("get", "badges_console:edit", "draft", False, None, expected(EDITORS, 200)),
-    ("post", "badges_console:edit", "draft", False, "definition", expected(EDITORS, 302)),
-    ("post", "badges_console:scorecard", "draft", False, "definition", expected(EDITORS, 200)),
-    ("post", "badges_console:submit", "draft", False, {}, expected(EDITORS, 302)),
-    ("get", "badges_console:outcome-new", "draft", False, None, expected(EDITORS, 200)),
-    ("get", "badges_console:outcome-edit", "draft", True, None, expected(EDITORS, 200)),
-    ("get", "badges_console:outcome-remove", "draft", True, None, expected(EDITORS, 200)),
-    ("post", "badges_console:outcome-remove", "draft", True, {}, expected(EDITORS, 302)),
-    ("post", "badges_console:outcome-move", "draft", True, {"direction": "down"}, expected(EDITORS, 302)),
-    ("get", "badges_console:review", "in_review", False, None, expected({Role.QA_REVIEWER}, 200)),
-    ("post", "badges_console:review", "in_review", False, {"decision": "approve"}, expected({Role.QA_REVIEWER}, 302)),
-    ("get", "badges_console:external-review", "published", False, None, expected(PUBLISHERS, 200)),
-    ("post", "badges_console:external-review", "published", False,
+    ("get", "achievements_console:review-queue", None, False, None, expected(Capability.SEE_REVIEW_QUEUE, 200)),
+    ("get", "achievements_console:detail", "draft", False, None, expected(READERS, 200)),
+    ("get", "achievements_console:detail", "published", False, None, expected(READERS, 200)),
+    ("get", "achievements_console:edit", "draft", False, None, expected(EDITORS, 200)),
+    ("post", "achievements_console:edit", "draft", False, "definition", expected(EDITORS, 302)),
+    ("post", "achievements_console:scorecard", "draft", False, "definition", expected(EDITORS, 200)),
+    ("post", "achievements_console:submit", "draft", False, {}, expected(EDITORS, 302)),
+    ("get", "achievements_console:outcome-new", "draft", False, None, expected(EDITORS, 200)),
+    ("get", "achievements_console:outcome-edit", "draft", True, None, expected(EDITORS, 200)),
+    ("get", "achievements_console:outcome-remove", "draft", True, None, expected(EDITORS, 200)),
+    ("post", "achievements_console:outcome-remove", "draft", True, {}, expected(EDITORS, 302)),
+    ("post", "achievements_console:outcome-move", "draft", True, {"direction": "down"}, expected(EDITORS, 302)),
+    ("get", "achievements_console:review", "in_review", False, None, expected(Capability.REVIEW_ACHIEVEMENTS, 200)),
+    ("post", "achievements_console:review", "in_review", False, {"decision": "approve"},
+     expected(Capability.REVIEW_ACHIEVEMENTS, 302)),
+    ("get", "achievements_console:external-review", "published", False, None,
+     expected(Capability.RECORD_EXTERNAL_REVIEWS, 200)),
+    ("post", "achievements_console:external-review", "published", False,
      {"reviewer": "Karin Lind", "body": "Vård- och omsorgscollege", "date": "2025-03-14", "statement": "Bra."},
-     expected(PUBLISHERS, 302)),
-    ("post", "badges_console:publish", "approved", False, {}, expected(PUBLISHERS, 302)),
-    ("post", "badges_console:new-version", "published", False, {}, expected(EDITORS, 302)),
+     expected(Capability.RECORD_EXTERNAL_REVIEWS, 302)),
+    ("post", "achievements_console:publish", "approved", False, {}, expected(Capability.PUBLISH_ACHIEVEMENTS, 302)),
+    ("post", "achievements_console:new-version", "published", False, {}, expected(EDITORS, 302)),
 ]
 
 
@@ -136,14 +140,15 @@ def test_an_achievement_is_not_found_under_another_issuers_address(client, issue
 
     issuer_member_add(issuer=other, user=owner.user, roles=[Role.OWNER])
     client.force_login(owner.user)
-    assert client.get(reverse("badges_console:detail", args=[issuer.slug, world["draft"].public_id])).status_code == 200
-    assert client.get(reverse("badges_console:detail", args=[other.slug, world["draft"].public_id])).status_code == 404
+    draft_id = world["draft"].public_id
+    assert client.get(reverse("achievements_console:detail", args=[issuer.slug, draft_id])).status_code == 200
+    assert client.get(reverse("achievements_console:detail", args=[other.slug, draft_id])).status_code == 404
 
 
 def test_an_outcome_of_another_achievement_is_not_found(client, issuer, world):
     client.force_login(make_member(issuer, "dora", Role.DESIGNER).user)
     foreign = world["published"].learning_outcomes.first()
-    url = reverse("badges_console:outcome-edit", args=[issuer.slug, world["draft"].public_id, foreign.public_id])
+    url = reverse("achievements_console:outcome-edit", args=[issuer.slug, world["draft"].public_id, foreign.public_id])
     assert client.get(url).status_code == 404
 
 
@@ -151,4 +156,4 @@ def test_an_unknown_achievement_is_not_found(client, issuer):
     import uuid
 
     client.force_login(make_member(issuer, "dora", Role.DESIGNER).user)
-    assert client.get(reverse("badges_console:edit", args=[issuer.slug, uuid.uuid4()])).status_code == 404
+    assert client.get(reverse("achievements_console:edit", args=[issuer.slug, uuid.uuid4()])).status_code == 404

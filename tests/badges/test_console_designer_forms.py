@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from badges.image_uploads import ImageRefused, badge_image_from_upload
+from badges.achievements.image_uploads import ImageRefused, badge_image_from_upload
+from badges.achievements.svg_safety import UnsafeSvg, svg_sanitise
 from badges.models import Achievement
-from badges.svg_safety import UnsafeSvg, svg_sanitise
 from issuers.models import Role
 from tests.badges.test_console_designer_access import definition_data
 from tests.factories import make_draft, make_member
@@ -52,7 +52,7 @@ def draft(issuer):
 
 
 def post_edit(client, issuer, draft, **changes):
-    url = reverse("badges_console:edit", args=[issuer.slug, draft.public_id])
+    url = reverse("achievements_console:edit", args=[issuer.slug, draft.public_id])
     return client.post(url, definition_data(draft, **changes))
 
 
@@ -190,7 +190,7 @@ def test_bad_outcomes_get_a_message_and_are_not_saved(client, issuer, designer, 
     client.force_login(designer)
     before = draft.learning_outcomes.count()
     response = client.post(
-        reverse("badges_console:outcome-new", args=[issuer.slug, draft.public_id]), outcome_data(**changes)
+        reverse("achievements_console:outcome-new", args=[issuer.slug, draft.public_id]), outcome_data(**changes)
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -202,10 +202,10 @@ def test_only_drafts_open_in_the_editor(client, issuer, designer):
 
     published = make_achievement(issuer)
     client.force_login(designer)
-    response = client.get(reverse("badges_console:edit", args=[issuer.slug, published.public_id]))
+    response = client.get(reverse("achievements_console:edit", args=[issuer.slug, published.public_id]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("badges_console:detail", args=[issuer.slug, published.public_id])
-    response = client.post(reverse("badges_console:outcome-new", args=[issuer.slug, published.public_id]),
+    assert response["Location"] == reverse("achievements_console:detail", args=[issuer.slug, published.public_id])
+    response = client.post(reverse("achievements_console:outcome-new", args=[issuer.slug, published.public_id]),
                            outcome_data())
     assert response.status_code == 302
     assert Achievement.objects.get(pk=published.pk).learning_outcomes.count() == 1
@@ -214,5 +214,5 @@ def test_only_drafts_open_in_the_editor(client, issuer, designer):
 def test_a_bad_move_direction_is_a_400(client, issuer, designer, draft):
     client.force_login(designer)
     outcome = draft.learning_outcomes.first()
-    url = reverse("badges_console:outcome-move", args=[issuer.slug, draft.public_id, outcome.public_id])
+    url = reverse("achievements_console:outcome-move", args=[issuer.slug, draft.public_id, outcome.public_id])
     assert client.post(url, {"direction": "sideways"}).status_code == 400

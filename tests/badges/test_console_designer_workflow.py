@@ -26,7 +26,7 @@ def people(issuer):
 
 
 def url(name, issuer, *args):
-    return reverse(f"badges_console:{name}", args=[issuer.slug, *args])
+    return reverse(f"achievements_console:{name}", args=[issuer.slug, *args])
 
 
 def test_a_micro_credential_goes_from_idea_to_public_page(client, issuer, people):
@@ -73,7 +73,7 @@ def test_a_micro_credential_goes_from_idea_to_public_page(client, issuer, people
     achievement.refresh_from_db()
     assert achievement.status == Achievement.Status.PUBLISHED
 
-    public = client.get(reverse("badges_public:achievement", args=[achievement.public_id]))
+    public = client.get(reverse("achievements_public:achievement", args=[achievement.public_id]))
     assert public.status_code == 200 and "Följa upp att uppgifterna blir gjorda." in public.content.decode()
     detail = client.get(url("detail", issuer, achievement.public_id)).content.decode()
     for kind in ("Created", "Submitted for review", "Approved", "Published"):
@@ -141,7 +141,7 @@ def test_an_external_review_and_a_new_version(client, issuer, people):
     client.post(url("external-review", issuer, published.public_id), {
         "reviewer": "Karin Lind", "body": "Branschrådet", "date": "2025-03-14", "statement": "Relevant för jobbet.",
     })
-    public = client.get(reverse("badges_public:achievement", args=[published.public_id]))
+    public = client.get(reverse("achievements_public:achievement", args=[published.public_id]))
     assert "Branschrådet" in public.content.decode()
     client.force_login(people["designer"])
     response = client.post(url("new-version", issuer, published.public_id))

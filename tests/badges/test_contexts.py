@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from badges.contexts import extension_context_url, platform_canonicalizer, platform_loader
-from badges.services import credential_sign
+from badges.credentials.signing import credential_sign
 from ob3.documents import CONTEXTS_DIR, DEFAULT_LOADER
 from ob3.errors import UnknownContextError
 from ob3.eu import MIKROMERIT_CONTEXT, SCHEMA_FILE
@@ -44,7 +44,7 @@ def test_the_context_and_the_schema_have_different_etags(client, db):
 
 
 def test_by_default_credentials_name_this_sites_ns_v1(credential):
-    assert extension_context_url() == f"{settings.PUBLIC_BASE_URL}{reverse('badges_public:context')}"
+    assert extension_context_url() == f"{settings.PUBLIC_BASE_URL}{reverse('achievements_public:context')}"
     credential_sign(credential_id=credential.id)
     credential.refresh_from_db()
     assert credential.document["@context"][-1] == extension_context_url()
@@ -56,7 +56,7 @@ def test_by_default_credentials_name_this_sites_ns_v1(credential):
 
 
 def test_the_public_achievement_document_names_the_same_address_and_passes_safe_mode(achievement, client):
-    document = client.get(reverse("badges_public:achievement", args=[achievement.public_id]),
+    document = client.get(reverse("achievements_public:achievement", args=[achievement.public_id]),
                           HTTP_ACCEPT="application/ld+json").json()
     assert document["@context"][-1] == extension_context_url()
     assert safe_mode_problems(*expand(document, loader=platform_loader())) == []
@@ -70,7 +70,7 @@ def test_a_permanent_context_address_ends_up_in_the_credential_and_still_verifie
         for fast in (True, False):
             result = site_verify(credential.document, fast=fast)
             assert result.valid, failures(result)
-        achievement = client.get(reverse("badges_public:achievement", args=[credential.achievement.public_id]),
+        achievement = client.get(reverse("achievements_public:achievement", args=[credential.achievement.public_id]),
                                  HTTP_ACCEPT="application/ld+json").json()
         assert achievement["@context"][-1] == PERMANENT
         # Credentials issued before the operator set it name this site's /ns/v1; they keep verifying.

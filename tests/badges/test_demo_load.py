@@ -31,7 +31,7 @@ def test_it_refuses_to_run_in_production(settings):
 
 
 def test_the_demo_micro_credentials_are_full_definitions_published_through_review(django_capture_on_commit_callbacks):
-    from badges.achievement_services import achievement_scorecard
+    from badges.achievements.workflow import achievement_scorecard
 
     with django_capture_on_commit_callbacks():
         call_command("demo_load")

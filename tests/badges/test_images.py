@@ -3,7 +3,7 @@ import io
 from defusedxml import ElementTree
 from PIL import Image
 
-from badges.images import default_badge_png, default_badge_svg, png_is_valid, svg_wrapping_png
+from badges.achievements.images import default_badge_png, default_badge_svg, png_is_valid, svg_wrapping_png
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,10 +11,10 @@ from django.conf import settings
 from freezegun import freeze_time
 
 from badges.contexts import platform_loader
+from badges.credentials.issuing import credential_issue
+from badges.credentials.revocation import credential_revoke
+from badges.credentials.signing import credential_sign
 from badges.models import Credential, StatusList
-from badges.revocation import credential_revoke
-from badges.services import credential_issue, credential_sign
-from badges.verification import local_document
 from issuers.models import IdentityKind, Issuer
 from issuers.services import signing_key_rotate
 from issuers.signing import legacy_verification_method_id, signer_for
@@ -23,6 +23,7 @@ from ob3.jsonld import expand, safe_mode_problems
 from ob3.proofs.data_integrity import sign_credential
 from tests.badges.site import failures, site_resolver, site_verify
 from tests.factories import make_achievement, make_issuer, workflow_member
+from verification.documents import local_document
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +191,7 @@ def test_a_rerun_of_signing_keeps_the_list_and_so_the_identity_it_started_with(
         credential = credential_issue(achievement=achievement, recipient_email="amina@example.org")
     with freeze_time("2026-01-01 12:00:00"):
         # The worker dies after the credential got its index (SystemExit is not caught by the service).
-        with mock.patch("badges.services.bake_png", side_effect=SystemExit), pytest.raises(SystemExit):
+        with mock.patch("badges.credentials.signing.bake_png", side_effect=SystemExit), pytest.raises(SystemExit):
             credential_sign(credential_id=credential.id)
     credential.refresh_from_db()
     https_list = credential.status_list

@@ -33,7 +33,7 @@ def page(client, achievement, accept=None, language="en"):
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
     if accept:
         headers["HTTP_ACCEPT"] = accept
-    return client.get(reverse("badges_public:achievement", args=[achievement.public_id]), **headers)
+    return client.get(reverse("achievements_public:achievement", args=[achievement.public_id]), **headers)
 
 
 def test_people_get_a_page_that_answers_the_four_questions(client, achievement):
@@ -88,24 +88,25 @@ def test_unpublished_achievements_are_not_found(client, issuer, status):
 
 
 def test_an_unknown_id_is_not_found(client, db):
-    assert client.get(reverse("badges_public:achievement", args=[uuid.uuid4()])).status_code == 404
+    assert client.get(reverse("achievements_public:achievement", args=[uuid.uuid4()])).status_code == 404
 
 
 def test_an_older_version_points_to_the_newest(client, issuer, achievement):
-    from badges import achievement_services as workflow
+    from badges.achievements.publishing import achievement_new_version, achievement_publish
+    from badges.achievements.review import achievement_review_approve, achievement_submit_for_review
     from issuers.models import Role
     from tests.factories import workflow_member
 
-    copy = workflow.achievement_new_version(achievement=achievement, by=workflow_member(issuer, Role.DESIGNER).user)
+    copy = achievement_new_version(achievement=achievement, by=workflow_member(issuer, Role.DESIGNER).user)
     assert "There is a newer version" not in page(client, achievement).content.decode()  # the copy is a draft
-    copy = workflow.achievement_submit_for_review(achievement=copy, by=workflow_member(issuer, Role.DESIGNER).user)
+    copy = achievement_submit_for_review(achievement=copy, by=workflow_member(issuer, Role.DESIGNER).user)
     reviewer = workflow_member(issuer, Role.QA_REVIEWER).user
-    copy = workflow.achievement_publish(
-        achievement=workflow.achievement_review_approve(achievement=copy, by=reviewer), by=reviewer
+    copy = achievement_publish(
+        achievement=achievement_review_approve(achievement=copy, by=reviewer), by=reviewer
     )
     html = page(client, achievement).content.decode()
     assert "There is a newer version" in html
-    assert reverse("badges_public:achievement", args=[copy.public_id]) in html
+    assert reverse("achievements_public:achievement", args=[copy.public_id]) in html
 
 
 def test_the_extension_context_is_served_byte_for_byte(client, db):
@@ -122,4 +123,4 @@ def test_the_extension_schema_is_served(client, db):
     assert response.status_code == 200
     assert response.content == (SCHEMAS_DIR / SCHEMA_FILE).read_bytes()
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert MIKROMERIT_CONTEXT.endswith(reverse("badges_public:context"))
+    assert MIKROMERIT_CONTEXT.endswith(reverse("achievements_public:context"))

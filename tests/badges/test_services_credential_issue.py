@@ -3,8 +3,8 @@ from unittest import mock
 import pytest
 from django.db import transaction
 
+from badges.credentials.issuing import credential_issue
 from badges.models import Credential
-from badges.services import credential_issue
 from ob3.recipient import hash_email
 
 pytestmark = pytest.mark.django_db

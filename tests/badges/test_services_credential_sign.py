@@ -7,9 +7,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from freezegun import freeze_time
 
-from badges import services
+from badges.credentials import signing
+from badges.credentials.signing import credential_claim, credential_sign
 from badges.models import Credential
-from badges.services import credential_claim, credential_sign
 from issuers.models import SigningKey
 from issuers.services import signing_key_mark_compromised
 from issuers.signing import key_url
@@ -50,7 +50,7 @@ def test_it_signs_bakes_and_stores_a_credential_that_verifies(credential):
 
 
 def test_it_also_signs_a_vc_jwt_when_the_issuer_wants_one(django_capture_on_commit_callbacks):
-    from badges.services import credential_issue
+    from badges.credentials.issuing import credential_issue
     from tests.factories import make_achievement, make_issuer
 
     achievement = make_achievement(make_issuer("jwt-skolan", jwt_enabled=True))
@@ -66,7 +66,7 @@ def test_it_also_signs_a_vc_jwt_when_the_issuer_wants_one(django_capture_on_comm
 
 
 def test_running_it_twice_signs_once(credential):
-    with mock.patch("badges.services.sign_credential", wraps=services.sign_credential) as sign:
+    with mock.patch("badges.credentials.signing.sign_credential", wraps=signing.sign_credential) as sign:
         credential_sign(credential_id=credential.id)
         credential_sign(credential_id=credential.id)
     assert sign.call_count == 1
@@ -98,7 +98,7 @@ def test_a_stale_claim_can_be_taken_over(credential, settings):
 def test_a_rerun_after_a_crash_finishes_the_same_credential(credential, settings):
     with freeze_time("2026-01-01 12:00:00"):
         # The worker dies between signing and baking (SystemExit is not caught by the service).
-        with mock.patch("badges.services.bake_png", side_effect=SystemExit), pytest.raises(SystemExit):
+        with mock.patch("badges.credentials.signing.bake_png", side_effect=SystemExit), pytest.raises(SystemExit):
             credential_sign(credential_id=credential.id)
     credential.refresh_from_db()
     assert credential.status == Credential.Status.SIGNING
@@ -116,16 +116,16 @@ def test_a_rerun_after_a_crash_finishes_the_same_credential(credential, settings
 def test_a_run_that_lost_its_claim_does_not_overwrite_the_winner(credential, settings):
     stale = timedelta(minutes=settings.CREDENTIAL_SIGNING_STALE_MINUTES + 1)
     with freeze_time("2026-01-01 12:00:00") as frozen:
-        original_bake = services.bake_png
+        original_bake = signing.bake_png
 
         def slow_bake(image, content):
             # While this run is "slow", its claim goes stale and another run signs the credential.
             frozen.tick(stale)
-            with mock.patch("badges.services.bake_png", original_bake):
+            with mock.patch("badges.credentials.signing.bake_png", original_bake):
                 credential_sign(credential_id=credential.id)
             return original_bake(image, content)
 
-        with mock.patch("badges.services.bake_png", side_effect=slow_bake):
+        with mock.patch("badges.credentials.signing.bake_png", side_effect=slow_bake):
             credential_sign(credential_id=credential.id)
     credential.refresh_from_db()
     assert credential.status == Credential.Status.ISSUED
@@ -162,7 +162,7 @@ def test_a_compromised_key_is_never_used_again(credential):
 
 
 def test_a_storage_outage_releases_the_claim_and_propagates(credential):
-    with mock.patch("badges.services._store", side_effect=OSError("disk unavailable")):
+    with mock.patch("badges.credentials.signing._store", side_effect=OSError("disk unavailable")):
         with pytest.raises(OSError, match="disk unavailable"):
             credential_sign(credential_id=credential.id)
     credential.refresh_from_db()

@@ -4,8 +4,9 @@ from unittest import mock
 import pytest
 from freezegun import freeze_time
 
+from badges.credentials.signing import credential_claim
+from badges.credentials.sweeping import credential_sweep_stale
 from badges.models import Credential
-from badges.services import credential_claim, credential_sweep_stale
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def later(settings, frozen) -> None:
 
 
 def issue_at_start(achievement, capture):
-    from badges.services import credential_issue
+    from badges.credentials.issuing import credential_issue
 
     with freeze_time(START), capture():
         return credential_issue(achievement=achievement, recipient_email="jacob@example.org")
@@ -57,7 +58,7 @@ def test_it_requeues_a_credential_whose_worker_vanished(
 
 
 def test_it_leaves_issued_and_fresh_credentials_alone(credential, settings, delay):
-    from badges.services import credential_sign
+    from badges.credentials.signing import credential_sign
 
     credential_sign(credential_id=credential.id)
     assert credential_sweep_stale() == 0

@@ -3,9 +3,15 @@ import random
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from badges import status_lists
+from badges.credentials import status_lists
+from badges.credentials.revocation import credential_revoke
+from badges.credentials.status_lists import (
+    credential_status_allocate,
+    random_free_index,
+    set_bit,
+    status_list_create,
+)
 from badges.models import StatusList
-from badges.revocation import credential_revoke
 from ob3.status_list import get_bit, new_status_list, status_of
 from tests.badges.site import site_verify
 from tests.factories import make_issuer, workflow_member
@@ -26,7 +32,7 @@ def test_it_gives_every_signed_credential_a_status_entry_pointing_at_a_published
 
 
 def test_it_allocates_an_index_only_once_even_when_signing_runs_again(issued):
-    entry = status_lists.credential_status_allocate(credential=issued)
+    entry = credential_status_allocate(credential=issued)
     assert entry.status_list_index == issued.status_list_index
     listing = StatusList.objects.get()
     assert listing.allocated_count == 1
@@ -41,26 +47,26 @@ def test_allocation_marks_indexes_used_without_touching_the_published_bits(issue
 
 def test_allocated_indexes_are_random_and_never_repeat(issuer, monkeypatch):
     monkeypatch.setattr(status_lists, "_rng", random.Random(7))
-    listing = status_lists.status_list_create(issuer=issuer)
+    listing = status_list_create(issuer=issuer)
     allocated = bytearray(listing.allocated)
     seen = set()
     for _ in range(200):
-        index = status_lists.random_free_index(allocated, status_lists._rng)
-        status_lists.set_bit(allocated, index)
+        index = random_free_index(allocated, status_lists._rng)
+        set_bit(allocated, index)
         seen.add(index)
     assert len(seen) == 200
     assert max(seen) > 1000  # not handed out in issue order
 
 
 def test_a_full_list_is_closed_and_a_new_one_opened(achievement, django_capture_on_commit_callbacks):
-    from badges.services import credential_issue
+    from badges.credentials.issuing import credential_issue
 
     with django_capture_on_commit_callbacks(execute=False):
         first = credential_issue(achievement=achievement, recipient_email="eli@example.org")
         second = credential_issue(achievement=achievement, recipient_email="saman@example.org")
-    status_lists.credential_status_allocate(credential=first)
+    credential_status_allocate(credential=first)
     StatusList.objects.update(allocated_count=StatusList.MIN_SIZE, is_full=True)
-    status_lists.credential_status_allocate(credential=second)
+    credential_status_allocate(credential=second)
     assert first.status_list_id != second.status_list_id
     assert StatusList.objects.count() == 2
 

@@ -27,7 +27,7 @@ def test_a_business_error_fails_the_credential_and_is_not_retried(credential):
 
 def test_a_transient_error_is_retried_with_backoff(credential):
     with (
-        mock.patch("badges.services.credential_sign", side_effect=OperationalError("database is locked")),
+        mock.patch("badges.tasks.credential_sign", side_effect=OperationalError("database is locked")),
         mock.patch.object(credential_sign_task, "retry", side_effect=Retry) as retry,
     ):
         credential_sign_task.apply(args=[credential.id])

@@ -8,12 +8,19 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from badges import achievement_services as workflow
-from badges import designer_services as designer
-from badges.achievement_services import RubricLevelInput
+from badges.achievements.outcomes import RubricLevelInput, achievement_outcome_update
+from badges.achievements.publishing import achievement_new_version, achievement_publish
+from badges.achievements.review import achievement_review_approve, achievement_submit_for_review
+from badges.achievements.translations import (
+    LevelTranslationInput,
+    OutcomeTranslationInput,
+    achievement_translation_remove,
+    achievement_translation_save,
+)
+from badges.achievements.workflow import achievement_scorecard
 from badges.contexts import platform_loader
-from badges.designer_services import LevelTranslationInput, OutcomeTranslationInput
-from badges.errors import ApplicationError
+from badges.credentials.issuing import credential_issue
+from badges.credentials.signing import credential_sign
 from badges.models import (
     Achievement,
     AchievementTranslation,
@@ -21,8 +28,8 @@ from badges.models import (
     LearningOutcomeTranslation,
     RubricLevelTranslation,
 )
-from badges.services import credential_issue, credential_sign
 from issuers.models import Role
+from kernel.errors import ApplicationError
 from ob3.eu import validate_eu_extension
 from ob3.jsonld import expand, safe_mode_problems
 from ob3.schema import validate_schema
@@ -56,19 +63,19 @@ def english_outcomes(achievement, *, statement="Share out tasks in a team and fo
 
 def translate(achievement, **changes):
     designer_user = workflow_member(achievement.issuer, Role.DESIGNER).user
-    return designer.achievement_translation_save(
+    return achievement_translation_save(
         achievement=achievement, by=designer_user, language="en",
         **{"outcomes": english_outcomes(achievement), **ENGLISH, **changes},
     )
 
 
 def publish(achievement):
-    achievement = workflow.achievement_submit_for_review(
+    achievement = achievement_submit_for_review(
         achievement=achievement, by=workflow_member(achievement.issuer, Role.DESIGNER).user
     )
     reviewer = workflow_member(achievement.issuer, Role.QA_REVIEWER).user
-    achievement = workflow.achievement_review_approve(achievement=achievement, by=reviewer)
-    return workflow.achievement_publish(achievement=achievement, by=reviewer)
+    achievement = achievement_review_approve(achievement=achievement, by=reviewer)
+    return achievement_publish(achievement=achievement, by=reviewer)
 
 
 @pytest.fixture
@@ -108,7 +115,7 @@ def test_only_drafts_get_translations(issuer, status):
 
 def test_a_published_translation_cannot_be_removed(bilingual):
     with pytest.raises(ApplicationError) as refused:
-        designer.achievement_translation_remove(
+        achievement_translation_remove(
             achievement=bilingual, by=workflow_member(bilingual.issuer, Role.DESIGNER).user, language="en"
         )
     assert refused.value.code == "published_is_immutable"
@@ -119,7 +126,7 @@ def test_a_published_translation_cannot_be_removed(bilingual):
 def test_a_translation_is_into_the_other_platform_language(issuer, language):
     draft = make_draft(issuer)
     with pytest.raises(ApplicationError) as refused:
-        designer.achievement_translation_save(
+        achievement_translation_save(
             achievement=draft, by=workflow_member(issuer, Role.DESIGNER).user, language=language, **ENGLISH
         )
     assert refused.value.code == "wrong_language"
@@ -129,7 +136,7 @@ def test_a_translation_is_into_the_other_platform_language(issuer, language):
 def test_only_owners_and_designers_translate(issuer, role):
     draft = make_draft(issuer)
     with pytest.raises(ApplicationError) as refused:
-        designer.achievement_translation_save(
+        achievement_translation_save(
             achievement=draft, by=make_member(issuer, "someone", role).user, language="en", **ENGLISH
         )
     assert refused.value.code == "forbidden"
@@ -138,14 +145,14 @@ def test_only_owners_and_designers_translate(issuer, role):
 def test_outcomes_of_another_achievement_are_refused(issuer):
     draft, other = make_draft(issuer), make_draft(issuer, name="Annan")
     with pytest.raises(ValueError, match="not outcomes"):
-        designer.achievement_translation_save(
+        achievement_translation_save(
             achievement=draft, by=workflow_member(issuer, Role.DESIGNER).user, language="en",
             outcomes=english_outcomes(other), **ENGLISH,
         )
 
 
 def test_a_new_version_copies_the_translations(bilingual):
-    copy = workflow.achievement_new_version(
+    copy = achievement_new_version(
         achievement=bilingual, by=workflow_member(bilingual.issuer, Role.DESIGNER).user
     )
     assert copy.translations.get().name == ENGLISH["name"]
@@ -159,7 +166,7 @@ def test_changing_a_rubric_keeps_the_translations_of_levels_whose_name_stays(iss
     draft = make_draft(issuer)
     translate(draft)
     outcome = draft.learning_outcomes.get()
-    designer.achievement_outcome_update(
+    achievement_outcome_update(
         outcome=outcome, by=workflow_member(issuer, Role.DESIGNER).user, statement=outcome.statement, kind="skill",
         rubric_levels=(RubricLevelInput(name="Delvis"), RubricLevelInput(name="Godkänd", is_pass_level=True)),
     )
@@ -169,14 +176,14 @@ def test_changing_a_rubric_keeps_the_translations_of_levels_whose_name_stays(iss
 
 def test_the_scorecard_judges_the_primary_language_only(issuer):
     draft = make_draft(issuer)
-    before = workflow.achievement_scorecard(achievement=draft)
+    before = achievement_scorecard(achievement=draft)
     translate(draft, target_group="", description="x")
-    assert workflow.achievement_scorecard(achievement=draft) == before
+    assert achievement_scorecard(achievement=draft) == before
 
 
 # --- the designer page ---------------------------------------------------------------------------------
 def translation_url(achievement, language="en"):
-    return reverse("badges_console:translation", args=[achievement.issuer.slug, achievement.public_id, language])
+    return reverse("achievements_console:translation", args=[achievement.issuer.slug, achievement.public_id, language])
 
 
 def form_data(achievement, **changes):
@@ -213,7 +220,8 @@ def test_translation_page_status(client, issuer, actor, method, which, data, sta
 def test_the_designer_writes_the_english_texts_next_to_the_swedish_ones(client, issuer):
     draft = make_draft(issuer)
     client.force_login(workflow_member(issuer, Role.DESIGNER).user)
-    edit = client.get(reverse("badges_console:edit", args=[issuer.slug, draft.public_id]), HTTP_ACCEPT_LANGUAGE="en")
+    edit_url = reverse("achievements_console:edit", args=[issuer.slug, draft.public_id])
+    edit = client.get(edit_url, HTTP_ACCEPT_LANGUAGE="en")
     assert translation_url(draft) in edit.content.decode() and "not filled in yet" in edit.content.decode()
     page = client.get(translation_url(draft), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'lang="en"' in page and f'<span lang="sv">{draft.name}</span>' in page
@@ -252,9 +260,9 @@ def test_the_translation_page_speaks_swedish(client, issuer):
 
 # --- public pages --------------------------------------------------------------------------------------
 def public(client, achievement, *, language=None, accept=None, **headers):
-    path = reverse("badges_public:achievement", args=[achievement.public_id])
+    path = reverse("achievements_public:achievement", args=[achievement.public_id])
     if language:
-        path = reverse("badges_public:achievement-edition", args=[achievement.public_id, language])
+        path = reverse("achievements_public:achievement-edition", args=[achievement.public_id, language])
     if accept:
         headers["HTTP_ACCEPT"] = accept
     return client.get(path, **headers)

@@ -5,7 +5,7 @@ import json
 import pytest
 from freezegun import freeze_time
 
-from badges import fetch
+from kernel import fetch
 from tests.badges.foreign_site import CHECKED_AT, FakeFetcher, ForeignIssuer
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_an_invalid_answer_names_the_failed_check(client, issued):
 
 
 def test_a_revoked_answer_carries_the_code(client, issued):
-    from badges.revocation import credential_revoke
+    from badges.credentials.revocation import credential_revoke
     from tests.factories import workflow_member
 
     credential_revoke(credential=issued, by=workflow_member(issued.issuer, "owner").user, reason="Fel.")

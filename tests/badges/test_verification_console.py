@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from badges.credentials.issuing import credential_issue
+from badges.credentials.signing import credential_sign
 from badges.models import Credential
-from badges.services import credential_issue, credential_sign
 from tests.factories import make_achievement, make_issuer, make_member, make_user, workflow_member
 
 

@@ -25,12 +25,13 @@ def fetcher(test_ca):
 def test_a_foreign_issuers_credential_is_checked_with_its_documents_fetched_safely(server, fetcher, monkeypatch, db):
     from datetime import UTC, datetime
 
-    from badges import verification
+    from kernel import fetch
     from ob3.build import build_credential
     from ob3.keys import LocalSigner
     from ob3.model import Achievement, CredentialDraft, Criteria, Profile, Recipient, StatusEntry
     from ob3.proofs.data_integrity import sign_credential
     from ob3.status_list import build_status_list_credential, encode_list, new_status_list, set_bit
+    from verification.checking import upload_verify
 
     base = f"https://localhost:{server}"
     issuer_id = f"{base}/issuer"
@@ -67,14 +68,14 @@ def test_a_foreign_issuers_credential_is_checked_with_its_documents_fetched_safe
     )
     credential = sign_credential(build_credential(draft), signer=signer, verification_method=method,
                                  created=signed_at)
-    monkeypatch.setattr(verification.fetch, "default_fetcher", lambda: fetcher)
+    monkeypatch.setattr(fetch, "default_fetcher", lambda: fetcher)
 
     publish_list(revoked=False)
-    checked = verification.upload_verify(data=json.dumps(credential))
+    checked = upload_verify(data=json.dumps(credential))
     assert checked.verdict == "valid", [c.reason for c in checked.problems]
     key_check = checked.result.check("issuer_key")
     assert key_check.passed and not key_check.warning  # confirmed by the fetched controller document
     assert checked.result.check("revocation").reason == "not revoked"
 
     publish_list(revoked=True)
-    assert verification.upload_verify(data=json.dumps(credential)).verdict == "revoked"
+    assert upload_verify(data=json.dumps(credential)).verdict == "revoked"

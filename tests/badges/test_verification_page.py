@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
+from badges.credentials.revocation import credential_revoke
+from badges.credentials.signing import credential_sign
 from badges.models import Credential
-from badges.revocation import credential_revoke
-from badges.services import credential_sign
 from tests.factories import workflow_member
 
 
@@ -83,7 +83,7 @@ def test_the_verdict_comes_from_the_signed_document_not_the_database(client, sha
 
 def test_a_validity_period_from_the_achievement_shows_expired_once_past(client, achievement,
                                                                         django_capture_on_commit_callbacks):
-    from badges.services import credential_issue
+    from badges.credentials.issuing import credential_issue
 
     achievement.validity_months = 12
     achievement.save(update_fields=["validity_months"])
@@ -110,7 +110,7 @@ def test_too_many_requests_get_a_clear_429(client, shared, settings):
 def test_our_shared_credential_is_valid_from_the_database_alone(client, shared, monkeypatch):
     """Keys and status lists of this site are read from the database: /c/<id> fetches nothing, and is "valid"
     because the issuer's own profile document binds the key and the signed status list was read."""
-    from badges import fetch
+    from kernel import fetch
 
     def no_network():
         raise AssertionError("the share page must not fetch anything")

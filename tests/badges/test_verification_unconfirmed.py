@@ -10,9 +10,8 @@ import re
 import pytest
 from freezegun import freeze_time
 
-from badges import fetch
-from badges.services import credential_sign
-from badges.verification import REMOTE_FETCHES_PER_CHECK, REMOTE_SECONDS_PER_CHECK, RemoteDocuments
+from badges.credentials.signing import credential_sign
+from kernel import fetch
 from ob3.documents import vendored_contexts
 from ob3.errors import DocumentUnavailable
 from ob3.eu import MIKROMERIT_CONTEXT
@@ -26,6 +25,7 @@ from tests.badges.foreign_site import (
     extension_loader,
 )
 from tests.ob3.factories import ISSUER_ID, STATUS_LIST_URL
+from verification.documents import REMOTE_FETCHES_PER_CHECK, REMOTE_SECONDS_PER_CHECK, RemoteDocuments
 
 pytestmark = pytest.mark.django_db
 OTHER_INSTALLATION = "https://meriter.other-region.example/ns/v1"

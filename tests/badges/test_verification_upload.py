@@ -6,7 +6,7 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from badges.revocation import credential_revoke
+from badges.credentials.revocation import credential_revoke
 from tests.factories import workflow_member
 
 

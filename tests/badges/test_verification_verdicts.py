@@ -1,4 +1,4 @@
-"""The verdict the platform shows is ob3's (VerificationResult.verdict); badges.verdicts only explains it.
+"""The verdict the platform shows is ob3's (VerificationResult.verdict); verification.verdicts only explains it.
 
 These tests once exercised the platform's own `verdict_of`, which re-derived a verdict from check names and
 reason texts. That function is gone: the same cases now go through ob3's verdict, with the check codes ob3
@@ -8,11 +8,11 @@ gives, and through the platform's `Verification` wrapper, which must return exac
 import pytest
 from django.utils import translation
 
-from badges import verdicts
-from badges.verification import Verification
 from ob3 import result as codes
 from ob3.result import Check, unconfirmed
 from ob3.verify import VerificationResult
+from verification import verdicts
+from verification.checking import Verification
 
 PASSED = [Check("format", True, "JSON credential"), Check("proof", True, "ok"), Check("issuer_key", True, "bound")]
 
@@ -66,7 +66,7 @@ def test_unconfirmed_outranks_expiry_but_not_a_revocation_from_a_trusted_list():
     assert verdict_of(result(fragment_key, revoked)) == "revoked"
 
 
-# --- What the platform says about a verdict (badges.verdicts) ------------------------------------------------
+# --- What the platform says about a verdict (verification.verdicts) ------------------------------------------------
 def test_claims_are_shown_as_the_issuers_only_when_signature_and_key_are_confirmed():
     assert verdicts.claims_confirmed("valid", PASSED)
     key = unconfirmed("issuer_key", codes.KEY_NOT_BOUND, "nothing confirms the key")

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from badges import achievement_services as workflow
+from badges.achievements.drafting import achievement_create, achievement_update
+from badges.achievements.outcomes import achievement_outcome_add
+from badges.achievements.publishing import achievement_publish
+from badges.achievements.review import achievement_review_approve, achievement_submit_for_review
+from badges.credentials.signing import credential_sign
 from badges.models import Achievement, Credential
-from badges.services import achievement_create, credential_sign
 from issuers.models import Issuer, Role
 from issuers.services import issuer_create
 from tests.browser.conftest import HEIGHT, ROOT, WIDTHS
@@ -50,18 +53,18 @@ def publish_achievement(issuer: Issuer, name: str, description: str, outcomes: l
         criteria_narrative="Deltagaren visar varje läranderesultat med bevis som en bedömare granskar.",
         created_by=designer,
     )
-    achievement = workflow.achievement_update(
+    achievement = achievement_update(
         achievement=achievement, by=designer, changes={**FULL_DEFINITION, **changes}
     )
     for outcome in outcomes:
-        workflow.achievement_outcome_add(
+        achievement_outcome_add(
             achievement=achievement, by=designer, statement=outcome.statement, kind=outcome.kind,
             esco_skill_uri=ESCO_SKILL + "0e8d3a2b-1b6e-4f1c-9a55-cc0c1ee0c1c4" if outcome.kind == "skill" else "",
             assessment_criteria=outcome.criteria, rubric_levels=PASS_RUBRIC,
         )
-    achievement = workflow.achievement_submit_for_review(achievement=achievement, by=designer)
-    achievement = workflow.achievement_review_approve(achievement=achievement, by=reviewer)
-    achievement = workflow.achievement_publish(achievement=achievement, by=reviewer)
+    achievement = achievement_submit_for_review(achievement=achievement, by=designer)
+    achievement = achievement_review_approve(achievement=achievement, by=reviewer)
+    achievement = achievement_publish(achievement=achievement, by=reviewer)
     assert achievement.status == Achievement.Status.PUBLISHED
     return achievement
 

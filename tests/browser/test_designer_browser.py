@@ -164,7 +164,8 @@ def test_the_designer_in_swedish_is_accessible(page, issuer, designer, axe, scre
 
 def test_the_designer_writes_the_english_texts_and_english_visitors_read_them(page, issuer, designer, axe,
                                                                             screenshot):
-    from badges import achievement_services as workflow
+    from badges.achievements.publishing import achievement_publish
+    from badges.achievements.review import achievement_review_approve, achievement_submit_for_review
     from tests.factories import make_draft, workflow_member
 
     draft = make_draft(issuer)
@@ -185,10 +186,10 @@ def test_the_designer_writes_the_english_texts_and_english_visitors_read_them(pa
     page.wait_for_url("**/translation/en/")
     assert page.get_by_label("Title").input_value() == "Working together in a team"
 
-    achievement = workflow.achievement_submit_for_review(achievement=draft, by=designer)
+    achievement = achievement_submit_for_review(achievement=draft, by=designer)
     reviewer = workflow_member(issuer, Role.QA_REVIEWER).user
-    achievement = workflow.achievement_review_approve(achievement=achievement, by=reviewer)
-    workflow.achievement_publish(achievement=achievement, by=reviewer)
+    achievement = achievement_review_approve(achievement=achievement, by=reviewer)
+    achievement_publish(achievement=achievement, by=reviewer)
     page.goto(f"/a/{draft.public_id}")
     assert page.locator("h1[lang=en]").inner_text() == "Working together in a team"
     assert page.locator(".outcome-statement[lang=en]").inner_text() == "Share out tasks in a team."

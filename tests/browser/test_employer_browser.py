@@ -2,8 +2,9 @@
 
 import pytest
 
+from badges.credentials.issuing import credential_issue
+from badges.credentials.signing import credential_sign
 from badges.models import Credential
-from badges.services import credential_issue, credential_sign
 from issuers.models import Role
 from tests.factories import make_achievement, make_issuer, make_member
 
@@ -105,7 +106,7 @@ def test_an_employer_is_told_a_file_cannot_be_confirmed_and_why(page, server, mo
     a distinct verdict with the reason and what to do, and the claims set apart as not confirmed."""
     import json
 
-    from badges import fetch
+    from kernel import fetch
     from tests.badges.foreign_site import FakeFetcher, ForeignIssuer
 
     monkeypatch.setattr(fetch, "default_fetcher", lambda: FakeFetcher())  # the issuer's site is down

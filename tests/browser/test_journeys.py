@@ -10,7 +10,8 @@ verifying the result.
 
 Set-up (issuers, published micro-credentials, accounts) uses services; every step a person takes uses the pages.
 There is no Celery worker in the browser tests: `run_signing_worker()` plays its part by calling
-badges.services.credential_sign for each pending credential, exactly what badges.tasks.credential_sign_task does.
+badges.credentials.signing.credential_sign for each pending credential, exactly what
+badges.tasks.credential_sign_task does.
 
 The site's public address (PUBLIC_BASE_URL) is set to the live server, so the links the site prints (share links,
 the public page's links, issuer ids inside the credentials) lead back to it, as they do in production.

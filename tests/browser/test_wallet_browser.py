@@ -2,7 +2,8 @@
 
 import pytest
 
-from badges.services import credential_issue, credential_sign
+from badges.credentials.issuing import credential_issue
+from badges.credentials.signing import credential_sign
 from tests.browser.journeys_support import ob3_verify
 from tests.factories import make_achievement, make_issuer, make_user
 

@@ -6,7 +6,9 @@ from config.logging import JsonLinesFormatter
 
 
 def record(**extra) -> logging.LogRecord:
-    entry = logging.LogRecord("badges.services", logging.WARNING, __file__, 1, "signing %s", ("failed",), None)
+    entry = logging.LogRecord(
+        "badges.credentials.signing", logging.WARNING, __file__, 1, "signing %s", ("failed",), None
+    )
     entry.__dict__.update(extra)
     return entry
 
@@ -16,7 +18,7 @@ def test_it_writes_one_json_object_with_extras():
     assert "\n" not in line
     data = json.loads(line)
     assert data["level"] == "WARNING"
-    assert data["logger"] == "badges.services"
+    assert data["logger"] == "badges.credentials.signing"
     assert data["message"] == "signing failed"
     assert data["credential_id"] == 7
     assert data["time"].endswith("+00:00")

@@ -24,10 +24,11 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from badges.credentials.issuing import credential_issue
+from badges.credentials.revocation import credential_revoke
+from badges.credentials.signing import credential_sign
+from badges.credentials.status_lists import status_list_url
 from badges.models import Credential, StatusList
-from badges.revocation import credential_revoke
-from badges.services import credential_issue, credential_sign
-from badges.status_lists import status_list_url
 from issuers.models import IdentityKind, Issuer, Role, SigningKey
 from issuers.services import issuer_create, signing_key_rotate
 from tests.factories import make_achievement, workflow_member

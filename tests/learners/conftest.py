@@ -32,7 +32,8 @@ def saman(db):
 @pytest.fixture
 def issue(achievement, django_capture_on_commit_callbacks):
     """issue(email, sign=True, **kwargs) -> a credential, signed and baked unless sign=False."""
-    from badges.services import credential_issue, credential_sign
+    from badges.credentials.issuing import credential_issue
+    from badges.credentials.signing import credential_sign
 
     def make(email: str = "amina@example.org", *, sign: bool = True, **kwargs):
         kwargs.setdefault("achievement", achievement)

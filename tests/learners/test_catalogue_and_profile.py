@@ -2,7 +2,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from badges import achievement_services as workflow
+from badges.achievements.drafting import achievement_update
+from badges.achievements.publishing import achievement_new_version, achievement_publish
+from badges.achievements.review import achievement_review_approve, achievement_submit_for_review
 from badges.models import Achievement
 from issuers.models import Role
 from learners.services import credential_share_set, learner_public_profile_set
@@ -17,10 +19,10 @@ def publish(achievement, **changes):
     designer = workflow_member(issuer, Role.DESIGNER).user
     reviewer = workflow_member(issuer, Role.QA_REVIEWER).user
     if changes:
-        achievement = workflow.achievement_update(achievement=achievement, by=designer, changes=changes)
-    achievement = workflow.achievement_submit_for_review(achievement=achievement, by=designer)
-    achievement = workflow.achievement_review_approve(achievement=achievement, by=reviewer)
-    return workflow.achievement_publish(achievement=achievement, by=reviewer)
+        achievement = achievement_update(achievement=achievement, by=designer, changes=changes)
+    achievement = achievement_submit_for_review(achievement=achievement, by=designer)
+    achievement = achievement_review_approve(achievement=achievement, by=reviewer)
+    return achievement_publish(achievement=achievement, by=reviewer)
 
 
 def names(response) -> list[str]:
@@ -29,7 +31,7 @@ def names(response) -> list[str]:
 
 def test_only_the_latest_published_version_of_each_is_listed(achievement, issuer):
     designer = workflow_member(issuer, Role.DESIGNER).user
-    version_2 = workflow.achievement_new_version(achievement=achievement, by=designer)
+    version_2 = achievement_new_version(achievement=achievement, by=designer)
     response = Client().get(reverse("learners:catalogue"))
     assert [a.pk for a in response.context["page"].object_list] == [achievement.pk]  # the draft is not listed
     publish(version_2)
@@ -56,7 +58,7 @@ def catalogue(achievement):
     other_issuer = make_issuer("vardskolan")
     other = make_achievement(other_issuer)
     designer = workflow_member(other_issuer, Role.DESIGNER).user
-    draft = workflow.achievement_new_version(achievement=other, by=designer)
+    draft = achievement_new_version(achievement=other, by=designer)
     english = publish(draft, name="Dementia care basics", in_language="en", eqf_level=4,
                       field_of_study="Vård och omsorg",
                       occupation_uris=["http://data.europa.eu/esco/occupation/care-assistant"])

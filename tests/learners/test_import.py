@@ -61,7 +61,7 @@ def test_a_tampered_credential_is_kept_as_invalid_with_the_reason(credential, am
 
 
 def test_a_credential_revoked_here_is_reported_revoked(credential, amina):
-    from badges.revocation import credential_revoke
+    from badges.credentials.revocation import credential_revoke
     from tests.factories import make_member
 
     owner = make_member(credential.issuer, "olle", "owner").user

@@ -131,7 +131,8 @@ def test_the_jwt_download_exists_only_when_the_issuer_signs_jwts(
 ):
     url = reverse("learners:credential-download", args=[credential.public_id, "jwt"])
     assert amina_client.get(url).status_code == 404
-    from badges.services import credential_issue, credential_sign
+    from badges.credentials.issuing import credential_issue
+    from badges.credentials.signing import credential_sign
     from tests.factories import make_achievement, make_issuer
 
     achievement = make_achievement(make_issuer("jwt-skolan", jwt_enabled=True))

@@ -23,8 +23,8 @@ from django.db.models import Count, F
 from psycopg import sql
 
 from badges.contexts import platform_loader
+from badges.credentials.issuing import credential_issue
 from badges.models import Achievement, Credential, CredentialEvent
-from badges.services import credential_issue
 from ob3.resolve import KeyResolver, did_web_url
 from ob3.verify import verify
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+from badges.credentials.issuing import credential_issue
+from badges.credentials.sweeping import credential_sweep_stale
 from badges.models import Credential, CredentialEvent
-from badges.services import credential_issue, credential_sweep_stale
 from issuers.models import SigningKey
 from tests.factories import make_achievement, make_issuer
 from tests.services.support import (

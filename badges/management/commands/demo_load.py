@@ -13,11 +13,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
-from badges import achievement_services as workflow
-from badges.achievement_services import RubricLevelInput
-from badges.designer_services import LevelTranslationInput, OutcomeTranslationInput, achievement_translation_save
+from badges.achievements.drafting import achievement_create, achievement_update
+from badges.achievements.outcomes import RubricLevelInput, achievement_outcome_add
+from badges.achievements.publishing import achievement_new_version, achievement_publish
+from badges.achievements.review import achievement_review_approve, achievement_submit_for_review
+from badges.achievements.translations import (
+    LevelTranslationInput,
+    OutcomeTranslationInput,
+    achievement_translation_save,
+)
+from badges.achievements.workflow import achievement_scorecard
+from badges.credentials.issuing import credential_issue
 from badges.models import Achievement, Credential
-from badges.services import achievement_create, credential_issue
 from issuers.membership import issuer_member_add
 from issuers.models import Issuer, Role
 from issuers.services import issuer_create
@@ -281,23 +288,23 @@ class Command(BaseCommand):
             achievement = achievement_create(issuer=issuer, created_by=designer, **spec)
         elif achievement.status == Achievement.Status.PUBLISHED:
             translated = achievement.translations.filter(language=translation["language"]).exists()
-            if translated and workflow.achievement_scorecard(achievement=achievement).publishable:
+            if translated and achievement_scorecard(achievement=achievement).publishable:
                 return achievement
-            achievement = workflow.achievement_new_version(achievement=achievement, by=designer)
+            achievement = achievement_new_version(achievement=achievement, by=designer)
         if achievement.status == Achievement.Status.DRAFT:
-            achievement = workflow.achievement_update(achievement=achievement, by=designer, changes=definition)
+            achievement = achievement_update(achievement=achievement, by=designer, changes=definition)
             if not achievement.learning_outcomes.exists():
                 for outcome in outcomes:
-                    workflow.achievement_outcome_add(
+                    achievement_outcome_add(
                         achievement=achievement, by=designer, rubric_levels=self._rubric(spec), **outcome
                     )
             self._translate(achievement, translation, designer=designer)
-            achievement = workflow.achievement_submit_for_review(achievement=achievement, by=designer)
+            achievement = achievement_submit_for_review(achievement=achievement, by=designer)
         if achievement.status == Achievement.Status.IN_REVIEW:
-            achievement = workflow.achievement_review_approve(
+            achievement = achievement_review_approve(
                 achievement=achievement, by=reviewer, comment="Demo: granskad och godkänd."
             )
-        return workflow.achievement_publish(achievement=achievement, by=reviewer)
+        return achievement_publish(achievement=achievement, by=reviewer)
 
     def _translate(self, achievement: Achievement, spec: dict[str, Any], *, designer: AbstractUser) -> None:
         """The texts in the other language, rubric level names included (the rubric is the other language's)."""

@@ -1,0 +1,33 @@
+"""Queueing the credential pipeline's Celery tasks once the transaction commits.
+
+Services queue work here and the tasks (badges.tasks) call services; the tasks are looked up by their
+registered names, so neither module imports the other. The names are part of a deployment: messages
+already in the broker keep working across an upgrade, so they never change.
+"""
+
+from __future__ import annotations
+
+from celery import current_app
+from django.db import transaction
+
+SIGN = "badges.tasks.credential_sign_task"
+SWEEP = "badges.tasks.credential_sweep_stale_task"
+NOTIFY_REVOKED = "badges.tasks.credential_revocation_notify_task"
+
+
+def _queue(task_name: str, credential_id: int) -> None:
+    current_app.tasks[task_name].delay(credential_id)
+
+
+def credential_signing_queue(credential_id: int) -> None:
+    """Sign the credential once the transaction commits.
+
+    robust: a broker outage must not turn a recorded request into an error for the caller (who would retry
+    and issue twice); the row stays PENDING and the sweeper queues it once the broker is back.
+    """
+    transaction.on_commit(lambda: _queue(SIGN, credential_id), robust=True)
+
+
+def credential_revocation_notice_queue(credential_id: int) -> None:
+    """Tell the holder their credential was revoked, once the revocation is committed."""
+    transaction.on_commit(lambda: _queue(NOTIFY_REVOKED, credential_id))

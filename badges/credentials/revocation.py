@@ -1,0 +1,122 @@
+"""Revoking a credential, telling its holder, and re-issuing one for a new validity period."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from badges.credentials.events import credential_event_record
+from badges.credentials.issuing import credential_issue
+from badges.credentials.queue import credential_revocation_notice_queue
+from badges.credentials.status_lists import status_list_set_revoked, status_list_sign
+from badges.models import Credential, CredentialEvent
+from issuers.access import capability_check
+from issuers.roles import Capability
+from issuers.signing import NoActiveSigningKey
+from kernel.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+
+REASON_MAX_LENGTH = 1000
+
+
+def _check_manager(credential: Credential, by: AbstractBaseUser) -> None:
+    capability_check(issuer_id=credential.issuer_id, user=by, capability=Capability.MANAGE_CREDENTIALS)
+
+
+# --- Revoking ------------------------------------------------------------------------------------------
+def credential_revoke(*, credential: Credential, by: AbstractBaseUser, reason: str) -> Credential:
+    """Revoke an issued credential: record why, set its bit in the issuer's status list, re-sign the list
+    and tell the learner. Verifiers see it within the list's cache time (a minute)."""
+    _check_manager(credential, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("reason_required", _("Write the reason for revoking. The holder and employers see it."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ApplicationError(
+            "reason_too_long", _("Keep the reason under %(count)d characters.") % {"count": REASON_MAX_LENGTH}
+        )
+    if credential.status == Credential.Status.REVOKED:
+        raise ApplicationError("already_revoked", _("This credential is already revoked."))
+    if credential.status != Credential.Status.ISSUED or credential.status_list_id is None:
+        raise ApplicationError("not_issued", _("Only an issued credential can be revoked."))
+
+    now = timezone.now()
+    with transaction.atomic():
+        # Conditional, so two people revoking at once record one revocation.
+        revoked = Credential.objects.filter(pk=credential.pk, status=Credential.Status.ISSUED).update(
+            status=Credential.Status.REVOKED, revoked_at=now, revocation_reason=reason, updated_at=now
+        )
+        if not revoked:
+            raise ApplicationError("already_revoked", _("This credential is already revoked."))
+        status_list_set_revoked(status_list_id=credential.status_list_id, index=credential.status_list_index)
+        credential_event_record(credential=credential, kind=CredentialEvent.Kind.REVOKED, actor=by, reason=reason)
+        credential_revocation_notice_queue(credential.pk)
+    credential.refresh_from_db()
+    try:
+        status_list_sign(status_list=credential.status_list)
+    except NoActiveSigningKey:
+        # The bit is stored; the list is signed when it is next served, once the issuer has a key again.
+        logger.warning("status list not re-signed: no active key", extra={"credential_id": credential.pk})
+    logger.info("credential revoked", extra={"credential_id": credential.pk})
+    return credential
+
+
+def credential_revocation_notify(*, credential_id: int) -> None:
+    """E-mail the learner that their credential was revoked, and why."""
+    credential = Credential.objects.select_related("issuer", "achievement").get(pk=credential_id)
+    if credential.status != Credential.Status.REVOKED:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"credential": credential}
+        subject = _("Your micro-credential “%(name)s” has been revoked") % {"name": credential.achievement.name}
+        body = render_to_string("badges/credentials/email/revoked.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [credential.recipient_email])
+
+
+# --- Re-issuing ----------------------------------------------------------------------------------------
+def credential_reissue(*, credential: Credential, by: AbstractBaseUser) -> Credential:
+    """Issue the same achievement to the same person again, for a new validity period. The award date
+    stays the original one, and the new credential points at the one it renews.
+
+    Once only: the original row is locked while its renewals are counted, and a unique constraint on
+    live renewals (Credential.Meta) settles a race the lock cannot see (two databases' isolation differs).
+    """
+    _check_manager(credential, by)
+    try:
+        with transaction.atomic():
+            locked = Credential.objects.select_for_update().get(pk=credential.pk)
+            if locked.status != Credential.Status.ISSUED:
+                raise ApplicationError(
+                    "not_reissuable", _("Only an issued credential that is not revoked can be issued again.")
+                )
+            if locked.renewals.exclude(status=Credential.Status.FAILED).exists():
+                raise _already_reissued()
+            renewal = credential_issue(
+                achievement=locked.achievement,
+                recipient_email=locked.recipient_email,
+                recipient_name=locked.recipient_name or None,
+                issued_by=by,
+                results=locked.results,
+                evidence=locked.evidence,
+                recipient_did=locked.recipient_did,
+                replaces=locked,
+            )
+            credential_event_record(
+                credential=locked, kind=CredentialEvent.Kind.REISSUED, actor=by, renewal=str(renewal.public_id)
+            )
+    except IntegrityError:
+        raise _already_reissued() from None
+    return renewal
+
+
+def _already_reissued() -> ApplicationError:
+    return ApplicationError("already_reissued", _("This credential has already been issued again."))

@@ -1,0 +1,43 @@
+"""Reading an issuer's credentials for the console."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from badges.models import Credential
+from issuers.models import Issuer
+from kernel.lookups import first_or_none
+
+
+# --- Selectors -----------------------------------------------------------------------------------------
+def credential_list_for_issuer(
+    *, issuer: Issuer, search: str = "", state: str = "", now: datetime | None = None
+) -> QuerySet[Credential]:
+    """The issuer's credentials, newest first; `search` matches name, e-mail or achievement,
+    `state` is "" (all), "valid", "expired" or "revoked"."""
+    now = now or timezone.now()
+    credentials = Credential.objects.filter(issuer=issuer).select_related("achievement").order_by("-created_at", "-pk")
+    search = search.strip()
+    if search:
+        credentials = credentials.filter(
+            Q(recipient_name__icontains=search) | Q(recipient_email__icontains=search.lower())
+            | Q(achievement__name__icontains=search)
+        )
+    if state == "revoked":
+        credentials = credentials.filter(status=Credential.Status.REVOKED)
+    elif state == "expired":
+        credentials = credentials.filter(status=Credential.Status.ISSUED, valid_until__lte=now)
+    elif state == "valid":
+        credentials = credentials.filter(status=Credential.Status.ISSUED).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=now)
+        )
+    return credentials
+
+
+def credential_shared_publicly(public_id: object) -> Credential | None:
+    """The credential behind a share link, while its learner shares it (Credential.objects.shared_publicly)."""
+    return first_or_none(Credential.objects.shared_publicly().select_related("issuer", "achievement"),
+                         public_id=public_id)

@@ -1,0 +1,173 @@
+"""Issued credentials, their append-only history, and the issuers' Bitstring Status Lists."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from badges.models.achievements import Achievement
+from issuers.models import IdentityKind, Issuer
+from kernel.append_only import AppendOnlyEvent
+
+SHOWN_WHEN_SHARED = ("issued", "revoked")
+
+
+class CredentialQuerySet(models.QuerySet):
+    def shared_publicly(self) -> CredentialQuerySet:
+        """What anyone with the link may see (the /c/ page, a public profile): shared by its learner, signed,
+        and issued or revoked (a revoked one stays visible, as revoked)."""
+        return self.filter(share_enabled=True, status__in=SHOWN_WHEN_SHARED).exclude(document=None)
+
+
+class Credential(models.Model):
+    """One achievement awarded to one recipient. The signed document is never changed after issuing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be signed")
+        SIGNING = "signing", _("being signed")
+        ISSUED = "issued", _("issued")
+        FAILED = "failed", _("failed")
+        REVOKED = "revoked", _("revoked")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="credentials")
+    achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="credentials")
+    recipient_email = models.EmailField(_("recipient e-mail"))
+    recipient_identifier = models.CharField(_("recipient identifier"), max_length=80, db_index=True)
+    recipient_salt = models.CharField(max_length=64)
+    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    document = models.JSONField(_("signed credential"), null=True, blank=True)
+    jwt = models.TextField(_("signed credential (VC-JWT)"), blank=True)
+    baked_png = models.FileField(_("badge (PNG)"), upload_to="credentials/", blank=True)
+    baked_svg = models.FileField(_("badge (SVG)"), upload_to="credentials/", blank=True)
+    # What the credential says about the learner beyond the achievement, captured when it is awarded
+    # (higher layers pass it down as plain data; badges never reads assessment or learners):
+    # results: [{"outcome": <LearningOutcome public_id>, "level": <RubricLevel public_id>|None,
+    #            "value": str|None, "status": "Completed"|…}]
+    # evidence: [{"id": url, "name", "description", "narrative", "genre"}] — only what the learner made public.
+    results = models.JSONField(_("results"), default=list, blank=True)
+    evidence = models.JSONField(_("public evidence"), default=list, blank=True)
+    recipient_did = models.CharField(_("recipient DID"), max_length=500, blank=True)
+    # Kept across re-issues (OB awardedDate); `replaces` links a renewal to the credential it renews.
+    awarded_at = models.DateTimeField(_("awarded"), null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewals", verbose_name=_("replaces")
+    )
+    # Private by default: the public verification page answers only while the learner shares it.
+    share_enabled = models.BooleanField(_("shared publicly"), default=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    # Where the credential's revocation bit lives; allocated once, when it is first signed.
+    status_list = models.ForeignKey(
+        "StatusList", on_delete=models.PROTECT, null=True, blank=True, related_name="credentials", editable=False
+    )
+    status_list_index = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    attempts = models.PositiveIntegerField(_("signing attempts"), default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CredentialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "status_list_index"], name="credential_status_index_once"),
+            # A credential is re-issued once (a failed renewal may be tried again): two clicks, two tabs or
+            # two people at once cannot issue it twice.
+            models.UniqueConstraint(
+                fields=["replaces"], condition=~models.Q(status="failed") & models.Q(replaces__isnull=False),
+                name="credential_one_live_renewal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.achievement} → {self.recipient_name or self.recipient_email}"
+
+    @property
+    def uri(self) -> str:
+        return f"urn:uuid:{self.public_id}"
+
+    @property
+    def is_shared_publicly(self) -> bool:
+        """The same rule as CredentialQuerySet.shared_publicly, for one credential in hand."""
+        return self.share_enabled and self.status in SHOWN_WHEN_SHARED and self.document is not None
+
+
+class CredentialEvent(AppendOnlyEvent):
+    """The append-only story of a credential: who asked for it, each pipeline step, failures."""
+
+    class Kind(models.TextChoices):
+        ISSUE_REQUESTED = "issue_requested", _("issuing requested")
+        SIGNING_STARTED = "signing_started", _("signing started")
+        SIGNING_INTERRUPTED = "signing_interrupted", _("signing interrupted, will retry")
+        SIGNED = "signed", _("signed")
+        BAKED = "baked", _("badge images baked")
+        ISSUED = "issued", _("issued")
+        FAILED = "failed", _("failed")
+        REQUEUED = "requeued", _("queued again")
+        REVOKED = "revoked", _("revoked")
+        REISSUED = "reissued", _("issued again")
+
+    credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
+
+    class Meta(AppendOnlyEvent.Meta):
+        verbose_name = _("credential event")
+        verbose_name_plural = _("credential events")
+
+
+class StatusList(models.Model):
+    """One of an issuer's W3C Bitstring Status Lists, published as a signed BitstringStatusListCredential.
+
+    `bits` is what is published (1 = revoked). `allocated` marks the indexes given to credentials: an
+    unrevoked credential's bit is 0 like a free one's, so the published bits cannot tell them apart.
+    """
+
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", _("revocation")
+
+    MIN_SIZE = 131_072  # the W3C minimum, so one credential hides among many
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="status_lists")
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices, default=Purpose.REVOCATION)
+    # The issuer identity the list was opened under: its `issuer` and proof name it for as long as it lives,
+    # so every credential pointing at it names the same issuer. Lists opened before issuers chose are https.
+    identity_kind = models.CharField(
+        _("issuer identity"), max_length=10, choices=IdentityKind.choices, default=IdentityKind.HTTPS, editable=False
+    )
+    size = models.PositiveIntegerField(_("entries"), default=MIN_SIZE, validators=[MinValueValidator(MIN_SIZE)])
+    bits = models.BinaryField(editable=False)
+    allocated = models.BinaryField(editable=False)
+    allocated_count = models.PositiveIntegerField(_("entries in use"), default=0)
+    is_full = models.BooleanField(_("full"), default=False)
+    # Bumped on every change of `bits`; the signed document is current when signed_version == version.
+    version = models.PositiveIntegerField(default=1)
+    signed_version = models.PositiveIntegerField(default=0)
+    document = models.JSONField(_("signed status list"), null=True, blank=True, editable=False)
+    etag = models.CharField(max_length=80, blank=True, editable=False)
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        ordering = ["issuer", "created_at", "pk"]
+        indexes = [models.Index(fields=["issuer", "purpose", "is_full"])]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} – {self.public_id}"

@@ -1,0 +1,51 @@
+"""Per-client rate limits on public endpoints (django-ratelimit), counted in the shared cache.
+
+The cache must be shared by every web process (settings.CACHES): a count kept per process would let
+each gunicorn worker allow the full rate on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+
+RETRY_AFTER_SECONDS = 60
+
+
+def too_many(request: HttpRequest, *, as_json: bool) -> HttpResponse:
+    """429 with Retry-After, as JSON for programs or as a page for people."""
+    message = _("Too many checks from your connection in a short time. Please wait a minute and try again.")
+    if as_json:
+        response: HttpResponse = JsonResponse({"error": "rate_limited", "message": message}, status=429)
+        response["Access-Control-Allow-Origin"] = "*"
+    else:
+        response = render(request, "rate_limited.html", {"message": message}, status=429)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def over_limit(request: HttpRequest, group: str, rate: str) -> bool:
+    """Count this request against `group` (per client IP) and say whether it is over `rate`."""
+    return is_ratelimited(request, group=group, key="ip", rate=rate, increment=True)
+
+
+def rate_limited(group: str, rate: Callable[[], str], *, as_json: bool = False) -> Callable:
+    """A view decorator; the rate is read (from settings) on every request, so tests and operators can
+    change it without a restart."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if over_limit(request, group, rate()):
+                return too_many(request, as_json=as_json)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
