@@ -2,13 +2,6 @@ import pytest
 
 
 @pytest.fixture
-def issuer(db):
-    from tests.factories import make_issuer
-
-    return make_issuer()
-
-
-@pytest.fixture
 def jwt_issuer(db):
     from tests.factories import make_issuer
 
