@@ -14,7 +14,7 @@ from uuid import UUID
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -23,6 +23,7 @@ from badges.achievements.editions import LANGUAGES, achievement_edition, transla
 from badges.contexts import extension_context_url
 from badges.models import Achievement, LearningOutcome
 from issuers.files import stored_file_response
+from kernel.lookups import first_or_404
 from kernel.public_urls import public_url
 from ob3 import eu
 from ob3.build import build_achievement
@@ -158,5 +159,5 @@ def extension_schema(request: HttpRequest) -> HttpResponse:
 @require_GET
 def achievement_image(request: HttpRequest, public_id: UUID, extension: str) -> HttpResponse:
     """The unbaked badge image, as credentials link to it (it must outlive any change of status)."""
-    achievement = get_object_or_404(Achievement, public_id=public_id)
+    achievement = first_or_404(Achievement.objects.all(), public_id=public_id)
     return stored_file_response(achievement.image if extension == "png" else achievement.image_svg)
