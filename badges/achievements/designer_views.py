@@ -23,6 +23,7 @@ from badges.achievements.console_support import (
     scorecard_for,
     with_outcomes,
 )
+from badges.achievements.definition_forms import AchievementCreateForm, AchievementForm
 from badges.achievements.drafting import (
     achievement_create,
     achievement_image_generate,
@@ -30,12 +31,8 @@ from badges.achievements.drafting import (
     achievement_update,
 )
 from badges.achievements.editions import LANGUAGES, translation_of
-from badges.achievements.forms import (
-    AchievementCreateForm,
-    AchievementForm,
-    TranslationForm,
-)
 from badges.achievements.review import achievement_submit_for_review
+from badges.achievements.translation_forms import TranslationForm
 from badges.achievements.translations import achievement_translation_remove, achievement_translation_save
 from badges.models import Achievement
 from issuers.roles import Capability

@@ -20,10 +20,7 @@ from badges.achievements.console_support import (
     posted,
     refused,
 )
-from badges.achievements.forms import (
-    OutcomeForm,
-    rubric_formset,
-)
+from badges.achievements.outcome_forms import OutcomeForm, rubric_formset
 from badges.achievements.outcomes import (
     achievement_outcome_add,
     achievement_outcome_move,

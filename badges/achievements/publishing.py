@@ -77,7 +77,18 @@ def achievement_new_version(*, achievement: Achievement, by: AbstractBaseUser) -
         )
         for row in locked.translations.all()
     )
-    outcomes = locked.learning_outcomes.prefetch_related("translations", "rubric_levels__translations")
+    _outcomes_copy(locked, copy)
+    achievement_images_ensure(achievement=copy)
+    achievement_audit_record(achievement=locked, kind=Kind.NEW_VERSION, actor=by, next=str(copy.public_id))
+    achievement_audit_record(
+        achievement=copy, kind=Kind.CREATED, actor=by, previous=str(locked.public_id), version=copy.version
+    )
+    return copy
+
+
+def _outcomes_copy(source: Achievement, copy: Achievement) -> None:
+    """Each learning outcome of `source`, with its rubric and the translations of both, onto `copy`."""
+    outcomes = source.learning_outcomes.prefetch_related("translations", "rubric_levels__translations")
     for outcome in outcomes:
         new_outcome = LearningOutcome.objects.create(
             achievement=copy,
@@ -104,9 +115,3 @@ def achievement_new_version(*, achievement: Achievement, by: AbstractBaseUser) -
             for level, new_level in zip(levels, copies, strict=True)
             for row in level.translations.all()
         )
-    achievement_images_ensure(achievement=copy)
-    achievement_audit_record(achievement=locked, kind=Kind.NEW_VERSION, actor=by, next=str(copy.public_id))
-    achievement_audit_record(
-        achievement=copy, kind=Kind.CREATED, actor=by, previous=str(locked.public_id), version=copy.version
-    )
-    return copy

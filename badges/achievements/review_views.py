@@ -22,15 +22,12 @@ from badges.achievements.console_support import (
     scorecard_for,
     with_outcomes,
 )
-from badges.achievements.forms import (
-    ExternalReviewForm,
-    ReviewForm,
-)
 from badges.achievements.review import (
     achievement_external_review_record,
     achievement_review_approve,
     achievement_review_request_changes,
 )
+from badges.achievements.review_forms import ExternalReviewForm, ReviewForm
 from badges.models import Achievement
 from issuers.roles import Capability
 from kernel.errors import ApplicationError

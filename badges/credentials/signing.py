@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -83,25 +84,10 @@ def credential_sign(*, credential_id: int) -> None:
 
 
 def _sign_bake_store(credential: Credential, *, claimed_at: datetime) -> None:
-    issuer, achievement = credential.issuer, credential.achievement
+    achievement = credential.achievement
     if achievement.status != Achievement.Status.PUBLISHED:
         raise SigningRefused("achievement_unpublished", f"achievement {achievement.public_id} is not published")
-    try:
-        # Refuse before the credential uses up an index in a status list.
-        active_key(issuer, SigningKey.Kind.ED25519)
-        if issuer.jwt_enabled:
-            active_key(issuer, SigningKey.Kind.RSA)
-        # Every credential carries a revocation entry; a re-run keeps the index it already got, and so the
-        # list's issuer identity, even if the issuer has chosen another identity since.
-        credential_status_allocate(credential=credential)
-        identity_kind = credential_identity_kind(credential)
-        signer, verification_method = signer_for(issuer, SigningKey.Kind.ED25519, identity_kind=identity_kind)
-        jwt_signer = (
-            signer_for(issuer, SigningKey.Kind.RSA, identity_kind=identity_kind) if issuer.jwt_enabled else None
-        )
-    except NoActiveSigningKey as exc:
-        raise SigningRefused("no_active_key", str(exc)) from None
-
+    signer, verification_method, jwt_signer = _signers(credential)
     document = sign_credential(
         build_credential(credential_draft(credential)),
         signer=signer,
@@ -122,17 +108,47 @@ def _sign_bake_store(credential: Credential, *, claimed_at: datetime) -> None:
         verification_method=verification_method,
         formats=["data-integrity", *(["vc-jwt"] if jwt else [])],
     )
-
     # The JWT, when there is one, is what gets baked: it carries both proofs.
-    baked_content = jwt or document
+    png_name, svg_name = _bake_and_store(credential, jwt or document)
+    _finish(credential, claimed_at=claimed_at, document=document, jwt=jwt, png_name=png_name, svg_name=svg_name)
+
+
+def _signers(credential: Credential) -> tuple[Any, str, tuple[Any, str] | None]:
+    """The Ed25519 signer and its verification method, and the RSA signer and kid when the issuer signs
+    VC-JWTs too. Refuses before the credential uses up an index in a status list."""
+    issuer = credential.issuer
+    try:
+        active_key(issuer, SigningKey.Kind.ED25519)
+        if issuer.jwt_enabled:
+            active_key(issuer, SigningKey.Kind.RSA)
+        # Every credential carries a revocation entry; a re-run keeps the index it already got, and so the
+        # list's issuer identity, even if the issuer has chosen another identity since.
+        credential_status_allocate(credential=credential)
+        identity_kind = credential_identity_kind(credential)
+        signer, verification_method = signer_for(issuer, SigningKey.Kind.ED25519, identity_kind=identity_kind)
+        jwt_signer = (
+            signer_for(issuer, SigningKey.Kind.RSA, identity_kind=identity_kind) if issuer.jwt_enabled else None
+        )
+    except NoActiveSigningKey as exc:
+        raise SigningRefused("no_active_key", str(exc)) from None
+    return signer, verification_method, jwt_signer
+
+
+def _bake_and_store(credential: Credential, content: dict[str, Any] | str) -> tuple[str, str]:
+    achievement = credential.achievement
     with achievement.image.open("rb") as file:
-        png = bake_png(file.read(), baked_content)
+        png = bake_png(file.read(), content)
     with achievement.image_svg.open("rb") as file:
-        svg = bake_svg(file.read(), baked_content)
+        svg = bake_svg(file.read(), content)
     png_name = _store(f"credentials/{credential.public_id}.png", png)
     svg_name = _store(f"credentials/{credential.public_id}.svg", svg)
     credential_event_record(credential=credential, kind=CredentialEvent.Kind.BAKED, png=png_name, svg=svg_name)
+    return png_name, svg_name
 
+
+def _finish(credential: Credential, *, claimed_at: datetime, document: dict[str, Any], jwt: str, png_name: str,
+            svg_name: str) -> None:
+    """Mark the credential issued, unless our claim went stale and another run took over."""
     with transaction.atomic():
         finished = Credential.objects.filter(
             pk=credential.pk, status=Credential.Status.SIGNING, claimed_at=claimed_at
