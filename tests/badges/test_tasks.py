@@ -1,7 +1,11 @@
+import os
+import subprocess
+import sys
 from unittest import mock
 
 import pytest
 from celery.exceptions import Retry
+from django.conf import settings
 from django.db import OperationalError
 
 from badges.models import Credential
@@ -34,3 +38,22 @@ def test_a_transient_error_is_retried_with_backoff(credential):
     retry.assert_called_once()
     assert isinstance(retry.call_args.kwargs["exc"], OperationalError)
     assert retry.call_args.kwargs["countdown"] >= 0
+
+
+def test_a_web_process_knows_the_tasks_it_queues_by_name():
+    """A process that only set Django up (a gunicorn worker, not a Celery one) can queue every task: the
+    names are registered without anything importing badges.tasks first, and they never change."""
+    script = (
+        "import django; django.setup()\n"
+        "from celery import current_app\n"
+        "from badges.credentials import queue\n"
+        "print(sorted(name for name in (queue.SIGN, queue.SWEEP, queue.NOTIFY_REVOKED) if name in current_app.tasks))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "MIKROMERIT_DEV": "1"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True,
+                          cwd=settings.BASE_DIR)
+    assert done.stdout.strip() == str(sorted([
+        "badges.tasks.credential_revocation_notify_task",
+        "badges.tasks.credential_sign_task",
+        "badges.tasks.credential_sweep_stale_task",
+    ]))
