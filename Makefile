@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install translations test test-ob3 test-browser lint contracts interop bench run demo messages clean
+.PHONY: install translations test test-ob3 test-browser lint typecheck contracts interop bench run demo messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test-browser: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+## Static types: ob3 and safefetch under mypy's strict settings ([tool.mypy] in pyproject.toml).
+typecheck: $(STAMP)
+	$(BIN)/mypy ob3 safefetch
 
 ## Independent implementations verify what ob3 signs (digitalbazaar's JS stack, jose), then what the running
 ## platform publishes (also DCC's verifier-core), fetching keys and documents only from a live test server.

@@ -41,6 +41,7 @@ from ob3.model import (
     StatusEntry,
 )
 from ob3.recipient import hash_email
+from ob3.values import as_list
 
 SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
 STATUS_PURPOSES = ("revocation", "suspension")
@@ -369,9 +370,7 @@ def _uses_1edtech_type(value: Any) -> bool:
         return any(_uses_1edtech_type(item) for item in value)
     if not isinstance(value, Mapping):
         return False
-    types = value.get("type")
-    names = types if isinstance(types, list) else [types]
-    if any(isinstance(name, str) and name.startswith("1EdTech") for name in names):
+    if any(isinstance(name, str) and name.startswith("1EdTech") for name in as_list(value.get("type"))):
         return True
     return any(_uses_1edtech_type(item) for key, item in value.items() if key != "type")
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -109,10 +109,10 @@ def _documents_by_url(specs: Sequence[str], what: str) -> dict[str, Any]:
         document = _read_json(path)
         if not isinstance(document, dict):
             raise UsageError(f"{path}: a {what} is a JSON object")
-        url = url or document.get("id")
-        if not isinstance(url, str):
+        address = url or document.get("id")
+        if not isinstance(address, str):
             raise UsageError(f"{path}: the {what} has no 'id'; give its URL as URL={path}")
-        found[url] = document
+        found[address] = document
     return found
 
 
@@ -230,8 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return args.handler(args)
+        return handler(args)
     except (UsageError, Ob3Error, UnicodeDecodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -19,7 +19,6 @@ Importing this module registers `MIKROMERIT_SCHEMA` with `ob3.schema`, so
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -32,7 +31,7 @@ from referencing.jsonschema import DRAFT201909
 
 from ob3.errors import Ob3Error
 from ob3.model import CredentialDraft
-from ob3.schema import SCHEMAS_DIR, describe_error, register_schema
+from ob3.schema import describe_error, read_schema, register_schema
 
 MIKROMERIT_CONTEXT = "https://mikromerit.se/ns/v1"
 MIKROMERIT_NS = MIKROMERIT_CONTEXT + "#"
@@ -211,7 +210,7 @@ def eu_extension(elements: EuElements) -> dict[str, Any]:
 @cache
 def schema_document() -> Mapping[str, Any]:
     """The parsed v1 JSON Schema (credential level; its `$defs` describe the Achievement terms)."""
-    return json.loads((SCHEMAS_DIR / SCHEMA_FILE).read_text("utf-8"))
+    return read_schema(SCHEMA_FILE)
 
 
 @cache

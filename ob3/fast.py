@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pyld import jsonld as pyld_jsonld
+from pyld import jsonld as pyld_jsonld  # type: ignore[import-untyped]  # pyld ships no type information
 
 from ob3.documents import DEFAULT_LOADER, DocumentLoader
 from ob3.jsonld import ISSUER_DEPENDENT
@@ -40,12 +40,13 @@ from ob3.rdfc import (
     Quad,
     Term,
     _Canonicalizer,
-    _Issuer,
     canonicalize_quads,
     check_quad_count,
-    escape_literal,
+    first_degree_label,
+    serialize_term,
     sort_nquads,
 )
+from ob3.values import as_list
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
@@ -59,8 +60,8 @@ _DEFAULT_GRAPH: Term = ("", "", "", "")
 _RDF_FIRST: Term = ("I", "http://www.w3.org/1999/02/22-rdf-syntax-ns#first", "", "")
 _RDF_REST: Term = ("I", "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest", "", "")
 _RDF_NIL: Term = ("I", "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil", "", "")
-_SUPPORTED_CONTAINERS = (None, [], ["@set"], "@set")
-_LIST_CONTAINERS = (["@list"], "@list")
+_SUPPORTED_CONTAINERS: tuple[object, ...] = (None, [], ["@set"], "@set")
+_LIST_CONTAINERS: tuple[object, ...] = (["@list"], "@list")
 _MAX_CACHE = 50_000
 _MISSING = object()
 
@@ -113,7 +114,7 @@ class _Compiler:
             return self._vocab[key]
         except KeyError:
             pass
-        result = self._processor._expand_iri(ctx, value, vocab=True)
+        result: str | None = self._processor._expand_iri(ctx, value, vocab=True)
         if len(self._vocab) < _MAX_CACHE:
             self._vocab[key] = result
         return result
@@ -174,7 +175,7 @@ class _Compiler:
 
     def _typed(self, ctx: dict[str, Any], value: Any) -> tuple[dict[str, Any], list[Term]]:
         """The node's context after its type-scoped contexts, and its rdf:type objects."""
-        types = value if isinstance(value, list) else [value]
+        types = as_list(value)
         if not types or not all(isinstance(t, str) for t in types):
             raise _Unsupported("@type value")
         key = (id(ctx), tuple(types))
@@ -306,18 +307,6 @@ class _Compiler:
 
 # --- canonicalisation: the RDFC-1.0 simple path with terms serialised once ------------------------
 
-def _serialized(term: Term) -> str:
-    kind, value, datatype, language = term
-    if kind == "I":
-        return f"<{value}>"
-    if kind == "B":
-        return value
-    literal = f'"{escape_literal(value)}"'
-    if language:
-        return f"{literal}@{language}"
-    return literal if datatype == XSD_STRING else f"{literal}^^<{datatype}>"
-
-
 def _canonicalize(quads: list[Quad]) -> str:
     """RDFC-1.0 of a default-graph dataset, as `ob3.rdfc.canonicalize_quads` computes it, with each
     term serialised once. Blank nodes sharing a first-degree hash (identical lists or objects)
@@ -328,7 +317,7 @@ def _canonicalize(quads: list[Quad]) -> str:
     rows = []
     by_node: dict[str, list[int]] = {}
     for index, (s, p, o, _) in enumerate(quads):
-        rows.append((_serialized(s), f"<{p[1]}>", _serialized(o)))
+        rows.append((serialize_term(s), f"<{p[1]}>", serialize_term(o)))
         if s[0] == "B":
             by_node.setdefault(s[1], []).append(index)
         if o[0] == "B" and o[1] != s[1]:
@@ -338,10 +327,10 @@ def _canonicalize(quads: list[Quad]) -> str:
     for node, indices in by_node.items():
         lines = []
         for index in indices:
-            s, p, o = rows[index]
-            s = ("_:a" if s == node else "_:z") if s[0] == "_" else s
-            o = ("_:a" if o == node else "_:z") if o[0] == "_" else o
-            lines.append(f"{s} {p} {o} .\n")
+            subject, predicate, obj = rows[index]
+            subject = first_degree_label(subject, node) if subject[0] == "_" else subject
+            obj = first_degree_label(obj, node) if obj[0] == "_" else obj
+            lines.append(f"{subject} {predicate} {obj} .\n")
         digest = first_degree[node] = hashlib.sha256("".join(sort_nquads(lines)).encode("utf-8")).hexdigest()
         by_hash.setdefault(digest, []).append(node)
     labels = _labels(quads, first_degree, by_hash)
@@ -351,28 +340,13 @@ def _canonicalize(quads: list[Quad]) -> str:
 
 
 def _labels(quads: list[Quad], first_degree: dict[str, str], by_hash: dict[str, list[str]]) -> dict[str, str]:
-    # RDFC-1.0 §4.4 steps 3-5, as in `ob3.rdfc._Canonicalizer.run`, reusing the first-degree hashes.
+    # RDFC-1.0 §4.4 steps 4-5 (`ob3.rdfc`), reusing the first-degree hashes. When every hash is unique
+    # (the common case) the labels follow from the sorted hashes alone.
     if all(len(nodes) == 1 for nodes in by_hash.values()):
         return {nodes[0]: f"_:c14n{n}" for n, (_, nodes) in enumerate(sorted(by_hash.items()))}
     canonicalizer = _Canonicalizer(quads)
     canonicalizer.first_degree.update(first_degree)
-    issuer = canonicalizer.canonical
-    for _, nodes in sorted(by_hash.items()):
-        if len(nodes) == 1:
-            issuer.issue(nodes[0])
-    for _, nodes in sorted(by_hash.items()):
-        if len(nodes) == 1:
-            continue
-        results = []
-        for node in nodes:
-            if node not in issuer.issued:
-                temporary = _Issuer("_:b")
-                temporary.issue(node)
-                results.append(canonicalizer.hash_n_degree(node, temporary))
-        for _, result_issuer in sorted(results, key=lambda result: result[0]):
-            for existing in result_issuer.issued:
-                issuer.issue(existing)
-    return issuer.issued
+    return canonicalizer.issue_labels(by_hash)
 
 
 _compilers: dict[int, tuple[DocumentLoader, _Compiler]] = {}

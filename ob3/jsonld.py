@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from pyld import jsonld as pyld_jsonld
+from pyld import jsonld as pyld_jsonld  # type: ignore[import-untyped]  # pyld ships no type information
 
 from ob3.documents import DEFAULT_LOADER, DocumentLoader
 from ob3.errors import CanonicalizationError, Ob3Error, SafeModeError
@@ -102,9 +102,10 @@ def _walk(node: Any) -> Iterator[str]:
 def to_dataset(expanded: list[Any], *, loader: DocumentLoader = DEFAULT_LOADER) -> dict[str, list[Any]]:
     """RDF dataset (pyld's dict form) of an already expanded document."""
     try:
-        return pyld_jsonld.to_rdf(expanded, {"documentLoader": loader, "base": None})
+        dataset: dict[str, list[Any]] = pyld_jsonld.to_rdf(expanded, {"documentLoader": loader, "base": None})
     except Exception as exc:
         raise CanonicalizationError(f"cannot convert to RDF: {_describe(exc)}") from None
+    return dataset
 
 
 def canonicalize_expanded(expanded: list[Any], *, loader: DocumentLoader = DEFAULT_LOADER) -> str:

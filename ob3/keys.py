@@ -13,6 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
 from ob3.errors import KeyFormatError
@@ -125,12 +126,12 @@ class PublicKey:
             if kty == "OKP" and jwk.get("crv") == "Ed25519":
                 return cls(ed25519.Ed25519PublicKey.from_public_bytes(b64url_decode(jwk["x"])))
             if kty == "EC" and jwk.get("crv") == "P-256":
-                numbers = ec.EllipticCurvePublicNumbers(
+                point = ec.EllipticCurvePublicNumbers(
                     int.from_bytes(b64url_decode(jwk["x"]), "big"),
                     int.from_bytes(b64url_decode(jwk["y"]), "big"),
                     ec.SECP256R1(),
                 )
-                return cls(numbers.public_key())
+                return cls(point.public_key())
             if kty == "RSA":
                 numbers = rsa.RSAPublicNumbers(
                     int.from_bytes(b64url_decode(jwk["e"]), "big"),
@@ -170,7 +171,9 @@ class Signer(Protocol):
 class LocalSigner:
     """A `Signer` over an in-memory private key (tests, the CLI, and the platform's decrypted keys)."""
 
-    def __init__(self, private_key: Any):
+    def __init__(self, private_key: PrivateKeyTypes):
+        if not isinstance(private_key, ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+            raise KeyFormatError("unsupported key type")
         if isinstance(private_key, rsa.RSAPrivateKey) and private_key.key_size < MIN_RSA_BITS:
             raise KeyFormatError(f"RSA keys must have at least {MIN_RSA_BITS} bits")
         self._key = private_key
@@ -189,12 +192,12 @@ class LocalSigner:
         return self._public.jose_algorithm
 
     def sign(self, data: bytes) -> bytes:
-        kind = self._public.kind
-        if kind == ED25519:
-            return self._key.sign(data)
-        if kind == RSA:
-            return self._key.sign(data, padding.PKCS1v15(), hashes.SHA256())
-        der = self._key.sign(data, ec.ECDSA(hashes.SHA256()))
+        key = self._key
+        if isinstance(key, ed25519.Ed25519PrivateKey):
+            return key.sign(data)
+        if isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        der = key.sign(data, ec.ECDSA(hashes.SHA256()))
         r, s = decode_dss_signature(der)
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")  # JOSE wants raw r||s
 
@@ -263,16 +266,16 @@ class LocalSigner:
     def to_private_jwk(self) -> dict[str, str]:
         """Private JWK, for the CLI and for tests. The platform stores keys as encrypted PEM instead."""
         jwk = self._public.to_jwk()
-        kind = self._public.kind
-        if kind == ED25519:
-            raw = self._key.private_bytes(
+        key = self._key
+        if isinstance(key, ed25519.Ed25519PrivateKey):
+            raw = key.private_bytes(
                 serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
             )
             jwk["d"] = b64url_encode(raw)
-        elif kind == P256:
-            jwk["d"] = b64url_encode(self._key.private_numbers().private_value.to_bytes(32, "big"))
+        elif isinstance(key, ec.EllipticCurvePrivateKey):
+            jwk["d"] = b64url_encode(key.private_numbers().private_value.to_bytes(32, "big"))
         else:
-            n = self._key.private_numbers()
+            n = key.private_numbers()
             for name, value in (("d", n.d), ("p", n.p), ("q", n.q), ("dp", n.dmp1), ("dq", n.dmq1), ("qi", n.iqmp)):
                 jwk[name] = b64url_encode(_int_bytes(value))
         return jwk

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ob3.errors import CanonicalizationError
@@ -86,7 +86,8 @@ def _term(raw: Mapping[str, str]) -> Term:
     raise CanonicalizationError(f"unknown RDF term type {kind!r}")
 
 
-def _serialize_term(term: Term) -> str:
+def serialize_term(term: Term) -> str:
+    """One term in canonical N-Quads form: `<iri>`, `_:label` or a literal with its datatype or language."""
     kind, value, datatype, language = term
     if kind == "I":
         return f"<{value}>"
@@ -103,8 +104,19 @@ def _serialize_term(term: Term) -> str:
 def serialize_quad(quad: Quad) -> str:
     """One canonical N-Quads line, newline included."""
     s, p, o, g = quad
-    graph = f" {_serialize_term(g)}" if g[0] else ""
-    return f"{_serialize_term(s)} {_serialize_term(p)} {_serialize_term(o)}{graph} .\n"
+    graph = f" {serialize_term(g)}" if g[0] else ""
+    return f"{serialize_term(s)} {serialize_term(p)} {serialize_term(o)}{graph} .\n"
+
+
+def first_degree_label(node: str, reference: str) -> str:
+    """RDFC-1.0 §4.6: in the quads hashed for blank node `reference`, it is `_:a` and any other one `_:z`."""
+    return "_:a" if node == reference else "_:z"
+
+
+def _relabelled(quad: Quad, label: Callable[[str], str]) -> Quad:
+    """`quad` with every blank node identifier `b` replaced by `label(b)`."""
+    s, p, o, g = (("B", label(term[1]), "", "") if term[0] == "B" else term for term in quad)
+    return s, p, o, g
 
 
 def quads_from_dataset(dataset: Mapping[str, Iterable[Mapping[str, Mapping[str, str]]]]) -> list[Quad]:
@@ -160,11 +172,8 @@ class _Canonicalizer:
         cached = self.first_degree.get(reference)
         if cached is not None:
             return cached
-        lines = []
-        for quad in self.bnode_quads[reference]:
-            lines.append(serialize_quad(tuple(  # type: ignore[arg-type]
-                ("B", "_:a" if t[1] == reference else "_:z", "", "") if t[0] == "B" else t for t in quad
-            )))
+        lines = [serialize_quad(_relabelled(quad, lambda node: first_degree_label(node, reference)))
+                 for quad in self.bnode_quads[reference]]
         sort_nquads(lines)
         result = self.first_degree[reference] = _sha256("".join(lines))
         return result
@@ -237,19 +246,19 @@ class _Canonicalizer:
             issuer = chosen_issuer
         return _sha256(data_to_hash), issuer
 
-    # §4.4 Canonicalization Algorithm
-    def run(self) -> list[str]:
-        by_hash: dict[str, list[str]] = {}
-        for node in self.bnode_quads:
-            by_hash.setdefault(self.hash_first_degree(node), []).append(node)
+    # §4.4 Canonicalization Algorithm, steps 4-5
+    def issue_labels(self, by_hash: Mapping[str, list[str]]) -> dict[str, str]:
+        """Canonical labels for the blank nodes grouped by first-degree hash (`by_hash`)."""
+        shared = []
         for hash_ in sorted(by_hash):
             nodes = by_hash[hash_]
             if len(nodes) == 1:
                 self.canonical.issue(nodes[0])
-                del by_hash[hash_]
-        for hash_ in sorted(by_hash):
+            else:
+                shared.append(nodes)
+        for nodes in shared:
             results = []
-            for node in by_hash[hash_]:
+            for node in nodes:
                 if node in self.canonical.issued:
                     continue
                 temporary = _Issuer("_:b")
@@ -258,11 +267,16 @@ class _Canonicalizer:
             for _, result_issuer in sorted(results, key=lambda r: r[0]):
                 for existing in result_issuer.issued:
                     self.canonical.issue(existing)
-        lines = []
-        for quad in self.quads:
-            lines.append(serialize_quad(tuple(  # type: ignore[arg-type]
-                ("B", self.canonical.issued[t[1]], "", "") if t[0] == "B" else t for t in quad
-            )))
+        return self.canonical.issued
+
+    # §4.4 Canonicalization Algorithm
+    def run(self) -> list[str]:
+        by_hash: dict[str, list[str]] = {}
+        for node in self.bnode_quads:
+            by_hash.setdefault(self.hash_first_degree(node), []).append(node)
+        self.issue_labels(by_hash)
+        labels = self.canonical.issued
+        lines = [serialize_quad(_relabelled(quad, labels.__getitem__)) for quad in self.quads]
         sort_nquads(lines)
         # Identical quads (possible in JSON-LD) appear once in a dataset.
         return [line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1]]

@@ -13,6 +13,8 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
+from ob3.values import as_list
+
 _ALGORITHMS = ("sha256", "md5")  # the two IdentityHash prefixes the spec defines (B.1.12)
 
 
@@ -42,16 +44,12 @@ def hash_email(email: str, salt: str) -> str:
 
 
 def _subjects(credential: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    subject = credential.get("credentialSubject")
-    items = subject if isinstance(subject, list) else [subject]
-    return [item for item in items if isinstance(item, Mapping)]
+    return [item for item in as_list(credential.get("credentialSubject")) if isinstance(item, Mapping)]
 
 
 def _identifiers(subject: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    identifier = subject.get("identifier")
     # The schema wants an array, but compacted JSON-LD may carry a single object: accept both.
-    items = identifier if isinstance(identifier, list) else [identifier]
-    return [item for item in items if isinstance(item, Mapping)]
+    return [item for item in as_list(subject.get("identifier")) if isinstance(item, Mapping)]
 
 
 def _identity_matches(identity: Mapping[str, Any], known: str) -> bool:

@@ -1,9 +1,21 @@
-"""JSON Schema validation against the vendored OB 3.0 schemas (draft 2019-09), fully offline.
+"""JSON Schema validation of OB 3.0 documents (draft 2019-09), fully offline.
 
-Format assertions are on (`date-time`, `date`), so a `validFrom` without a timezone is an error,
-as it is in the 1EdTech validator. For credentials (the "achievement" and "endorsement" schemas)
-one rule the JSON Schema cannot express is checked too: `credentialSubject` needs an `id` or at
-least one `identifier` (spec B.1.3).
+The schemas are our own, written from the OB 3.0 data model (spec Appendix B): `schemas/ob-v3p0-data-model.json`
+defines each class once, and `ob-v3p0-{achievementcredential,endorsementcredential,profile}.json` name the
+class a document must be. No package on PyPI or npm carries 1EdTech's published schemas, so we do not hold
+copies of them; tests/ob3/test_schema_equivalence.py runs ours and 1EdTech's (from ../shared/ob3/schemas)
+over a corpus of spec examples, validator samples, generated credentials and broken variants of them, and
+requires the same accept/reject decision for each.
+
+Why a JSON Schema of our own rather than plain Python checks: the rules stay declarative, one definition
+per class that reads like the spec's tables and diffs against them; the same validator (jsonschema) checks
+the Mikromerit extension schema; and its errors already carry the JSON path and a plain message, which the
+verifier shows people as they are (`credentialSubject.achievement.image: 'https://x/y.png' is not of type
+'object'`).
+
+Format assertions are on (`date-time`, `date`), so a `validFrom` without a timezone is an error, as it is
+in the 1EdTech validator. For credentials (the "achievement" and "endorsement" schemas) one rule the schema
+does not express is checked too: `credentialSubject` needs an `id` or at least one `identifier` (spec B.1.3).
 """
 
 from __future__ import annotations
@@ -16,21 +28,27 @@ from typing import Any
 
 from jsonschema import Draft201909Validator
 from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry
+from referencing.jsonschema import DRAFT201909
 
 from ob3.errors import Ob3Error
+from ob3.values import as_list
 
 SCHEMAS_DIR = Path(__file__).with_name("schemas")
 
 _OB_SCHEMA_BASE = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+# The class definitions the entry schemas point at (by this id).
+DATA_MODEL_ID = "urn:mikromerit:ob3:ob-v3p0-data-model"
+DATA_MODEL_FILE = "ob-v3p0-data-model.json"
 SCHEMA_FILES: Mapping[str, str] = {
-    "achievement": "ob_v3p0_achievementcredential_schema.json",
-    "endorsement": "endorsementcredential.json",
-    "profile": "profile.json",
+    "achievement": "ob-v3p0-achievementcredential.json",
+    "endorsement": "ob-v3p0-endorsementcredential.json",
+    "profile": "ob-v3p0-profile.json",
 }
-# Published schema URL -> local file, for checking a credential's `credentialSchema[].id` offline.
-# The `-jsonschema1.json` ids are what the gh-pages builds of the same files call themselves.
-# The `schema/json-ld/...` ids are deliberately absent: those name the compaction-tolerant variants,
-# which are not vendored, and the strict schema would wrongly reject what they accept.
+# Published schema URL -> our schema that decides the same, for checking a credential's
+# `credentialSchema[].id` offline. The `-jsonschema1.json` ids are what the gh-pages builds of 1EdTech's
+# files call themselves. The `schema/json-ld/...` ids are deliberately absent: those name the
+# compaction-tolerant variants, and the canonical-form check would wrongly reject what they accept.
 SCHEMA_URLS: dict[str, str] = {
     _OB_SCHEMA_BASE + "ob_v3p0_achievementcredential_schema.json": SCHEMA_FILES["achievement"],
     _OB_SCHEMA_BASE + "ob_v3p0_achievementcredential-jsonschema1.json": SCHEMA_FILES["achievement"],
@@ -49,22 +67,22 @@ if "date-time" not in Draft201909Validator.FORMAT_CHECKER.checkers:  # pragma: n
 
 
 class UnknownSchemaError(Ob3Error):
-    """A schema name or `credentialSchema` URL with no vendored schema; nothing is fetched."""
+    """A schema name or `credentialSchema` URL this module has no schema for; nothing is fetched."""
 
 
 def schema_file(schema: str) -> str:
-    """The vendored file for a schema name ("achievement", ...) or a published schema URL."""
+    """The file in `schemas/` for a schema name ("achievement", ...) or a published schema URL."""
     try:
         return SCHEMA_FILES.get(schema) or SCHEMA_URLS[schema]
     except KeyError:
         raise UnknownSchemaError(
-            f"no vendored JSON Schema for {schema!r}; known names {sorted(SCHEMA_FILES)}, "
+            f"no JSON Schema for {schema!r}; known names {sorted(SCHEMA_FILES)}, "
             f"known URLs {sorted(SCHEMA_URLS)}"
         ) from None
 
 
 def register_schema(url: str, file_name: str) -> None:
-    """Let `validate_schema(document, url)` use the vendored `schemas/<file_name>`, e.g. for an extension.
+    """Let `validate_schema(document, url)` use `schemas/<file_name>`, e.g. for an extension.
 
     Idempotent; raises UnknownSchemaError when the file is not vendored or `url` already names
     another file, so a registration can never silently swap the schema behind a URL.
@@ -80,10 +98,25 @@ def is_known_schema(schema: str) -> bool:
     return schema in SCHEMA_FILES or schema in SCHEMA_URLS
 
 
+def read_schema(file_name: str) -> dict[str, Any]:
+    """The parsed JSON Schema `schemas/<file_name>`."""
+    document = json.loads((SCHEMAS_DIR / file_name).read_text("utf-8"))
+    if not isinstance(document, dict):
+        raise UnknownSchemaError(f"schemas/{file_name} is not a JSON Schema object")
+    return document
+
+
+@cache
+def _registry() -> Registry[Any]:
+    resource = DRAFT201909.create_resource(read_schema(DATA_MODEL_FILE))
+    registry: Registry[Any] = Registry().with_resource(DATA_MODEL_ID, resource)
+    return registry
+
+
 @cache
 def _validator(file_name: str) -> Draft201909Validator:
-    document = json.loads((SCHEMAS_DIR / file_name).read_text("utf-8"))
-    return Draft201909Validator(document, format_checker=Draft201909Validator.FORMAT_CHECKER)
+    return Draft201909Validator(read_schema(file_name), registry=_registry(),
+                                format_checker=Draft201909Validator.FORMAT_CHECKER)
 
 
 def json_path(path: Iterable[Any]) -> str:
@@ -128,9 +161,8 @@ def _message(error: ValidationError) -> str:
 
 def _subject_identification_errors(document: Mapping[str, Any]) -> list[str]:
     subject = document.get("credentialSubject")
-    subjects = subject if isinstance(subject, list) else [subject]
     errors = []
-    for i, item in enumerate(subjects):
+    for i, item in enumerate(as_list(subject)):
         if not isinstance(item, Mapping) or "achievement" not in item:
             continue  # not an AchievementSubject; the schema reports its shape
         if "id" not in item and not item.get("identifier"):
@@ -140,7 +172,7 @@ def _subject_identification_errors(document: Mapping[str, Any]) -> list[str]:
 
 
 def validate_schema(credential: Mapping[str, Any], schema: str = "achievement") -> list[str]:
-    """Human-readable problems of `credential` under a vendored OB 3.0 JSON Schema; [] if valid.
+    """Human-readable problems of `credential` under an OB 3.0 JSON Schema; [] if valid.
 
     `schema` is "achievement", "endorsement", "profile" or a URL from `SCHEMA_URLS`; anything else
     raises UnknownSchemaError. Each message starts with the JSON path of the offending value, e.g.

@@ -64,8 +64,9 @@ def _check_bitstring(entry: Mapping[str, Any], fetch: StatusFetcher | None, audi
                                                                      "verifier reads")
     name, set_code = _PURPOSES[purpose]
     url = entry.get("statusListCredential")
+    raw_index: Any = entry.get("statusListIndex")  # a string per the REC; some issuers write a number
     try:
-        index = int(entry.get("statusListIndex"))  # a string per the REC; some issuers write a number
+        index = int(raw_index)
     except (TypeError, ValueError):
         return Check(name, False, "statusListIndex is not a number", code="status_malformed")
     if not isinstance(url, str):

@@ -21,6 +21,7 @@ from ob3.build import STATUS_PURPOSES, format_datetime
 from ob3.documents import VC_V2
 from ob3.errors import Ob3Error
 from ob3.model import Profile
+from ob3.values import as_list
 
 MIN_BITS = 131_072  # 16 KiB: the REC's minimum, so a list gives herd privacy
 MAX_DECODED_BYTES = 16 * 1024 * 1024  # decompression cap against GZIP bombs
@@ -77,7 +78,7 @@ def encode_list(bits: bytes | bytearray) -> str:
     return "u" + base64.urlsafe_b64encode(bytes(compressed)).decode("ascii").rstrip("=")
 
 
-def decode_list(encoded: str) -> bytes:
+def decode_list(encoded: object) -> bytes:
     """The bitstring inside an `encodedList`. Rejects bad encodings and output over 16 MiB."""
     if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise StatusListError("encodedList must be a multibase base64url string starting with 'u'")
@@ -163,10 +164,6 @@ def build_status_list_credential(
     return credential
 
 
-def _types(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def status_of(
     status_list_credential: Mapping[str, Any], index: int | str, status_purpose: str | None = None
 ) -> bool:
@@ -175,12 +172,12 @@ def status_of(
     `index` may be the entry's `statusListIndex` string. With `status_purpose`, the list must
     declare that purpose. Checking the list credential's proof and validity is the caller's job.
     """
-    if "BitstringStatusListCredential" not in _types(status_list_credential.get("type")):
+    if "BitstringStatusListCredential" not in as_list(status_list_credential.get("type")):
         raise StatusListError("not a BitstringStatusListCredential")
     subject = status_list_credential.get("credentialSubject")
-    if not isinstance(subject, Mapping) or "BitstringStatusList" not in _types(subject.get("type")):
+    if not isinstance(subject, Mapping) or "BitstringStatusList" not in as_list(subject.get("type")):
         raise StatusListError("credentialSubject is not a BitstringStatusList")
-    if status_purpose is not None and status_purpose not in _types(subject.get("statusPurpose")):
+    if status_purpose is not None and status_purpose not in as_list(subject.get("statusPurpose")):
         raise StatusListError(
             f"status list purpose {subject.get('statusPurpose')!r} does not match {status_purpose!r}"
         )

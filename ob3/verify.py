@@ -165,7 +165,7 @@ def _parse(data: bytes | str | Mapping[str, Any], result: VerificationResult,
         return None
     if text.startswith("{"):
         try:
-            parsed = bounded_loads(text, limits)
+            parsed: dict[str, Any] = bounded_loads(text, limits)  # an object: the text starts with "{"
         except json.JSONDecodeError as exc:
             fail(f"malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
             return None
@@ -194,7 +194,7 @@ def _unbaked(data: bytes, result: VerificationResult) -> dict[str, Any] | str | 
 
 
 # --- VC-JWT ----------------------------------------------------------------------------------------
-def _verify_jwt(token: str, result: VerificationResult, context: _Context) -> dict | None:
+def _verify_jwt(token: str, result: VerificationResult, context: _Context) -> dict[str, Any] | None:
     found: list[ResolvedKey] = []
     problems: list[Ob3Error] = []
 

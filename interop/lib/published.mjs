@@ -64,8 +64,8 @@ function webDocumentLoader() {
   for(const [url, context] of packaged) {
     loader.addStatic(url, context);
   }
-  // No npm package carries the JWK context; this is W3C's published file (its sha256 is the one the
-  // VC Data Integrity Recommendation gives), vendored in ob3/contexts.
+  // No npm package carries the JWK context; ob3/contexts holds the project's own text of it, the same JSON
+  // document as W3C's published file (tests/ob3/test_context_sources.py compares them).
   loader.addStatic(JWK_V1, VENDORED_CONTEXTS.get(JWK_V1));
   loader.setDidResolver(resolver);
   // Everything else over https: issuer profiles, key documents, status lists, our extension context.

@@ -122,7 +122,8 @@ def _scan(data: bytes, encoding: str | None) -> _Scan:
     target.expat = parser.parser
     try:
         parser.feed(data)
-        return parser.close()
+        parser.close()
+        return target.scan
     except DefusedXmlException as exc:
         raise BakingError(
             f"SVG rejected: it declares entities or references external resources ({type(exc).__name__})"

@@ -58,9 +58,8 @@ def _subject_id(credential: dict[str, Any]) -> str | None:
     subject = credential.get("credentialSubject")
     if isinstance(subject, list) and len(subject) == 1:
         subject = subject[0]
-    if isinstance(subject, dict) and isinstance(subject.get("id"), str) and subject["id"]:
-        return subject["id"]
-    return None
+    subject_id = subject.get("id") if isinstance(subject, dict) else None
+    return subject_id if isinstance(subject_id, str) and subject_id else None
 
 
 def _first_context(credential: dict[str, Any]) -> Any:

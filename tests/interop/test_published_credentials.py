@@ -18,6 +18,7 @@ import base64
 import copy
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,8 +37,11 @@ from tests.interop import published
 
 PUBLIC_ORIGIN = "https://mikromerit.test"
 EXTENSION_CONTEXT_URL = f"{PUBLIC_ORIGIN}/ns/v1"
-# verifier-core checks credentials against 1EdTech's schema; published.mjs answers that URL from ob3/schemas.
+# verifier-core checks credentials against 1EdTech's schema; published.mjs answers that URL from ../shared/ob3
+# (the repository holds no copy of it).
 OB_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+OB_SCHEMA_FILE = (Path(__file__).resolve().parents[2].parent / "shared" / "ob3" / "schemas" / "purl"
+                  / "ob_v3p0_achievementcredential_schema.json")
 BOTH = ("digitalbazaar", "dcc")
 
 UNAVAILABLE = published.unavailable()
@@ -263,6 +267,7 @@ def test_jose_verifies_every_vc_jwt_against_the_published_keys(platform):
     assert [f"{key}: {answer['errors']}" for key, answer in answers.items() if not answer["verified"]] == []
 
 
+@pytest.mark.skipif(not OB_SCHEMA_FILE.is_file(), reason=f"1EdTech's schema is read from {OB_SCHEMA_FILE}, absent here")
 def test_dcc_finds_every_credential_valid_against_1edtech_schema(platform):
     checks = [(key, answer["schema"]) for key, answer in platform.answers.items() if key[2] == "dcc"]
     assert [(key, schema) for key, schema in checks

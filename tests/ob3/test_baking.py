@@ -6,15 +6,14 @@ import io
 import json
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 from PIL import Image, PngImagePlugin
 
 from ob3.baking import bake, bake_png, bake_svg, image_format, unbake, unbake_png, unbake_svg
 from ob3.errors import BakingError, Ob3Error
+from tests.ob3.support import VALIDATOR, shared
 
-VALIDATOR = Path(__file__).parent / "vectors" / "1edtech-validator" / "ob30"
 OB_NS = "https://purl.imsglobal.org/ob/v3p0"
 DECL = f'xmlns:openbadges="{OB_NS}"'.encode()
 
@@ -255,7 +254,7 @@ def test_svg_credential_outside_the_ob3_namespace_is_ignored():
 # --- the 1EdTech validator's baked samples ----------------------------------------------------------
 @pytest.mark.parametrize("name", ["simple-json.png", "simple-json.svg"])
 def test_validator_json_samples_unbake(name):
-    credential = unbake((VALIDATOR / name).read_bytes())
+    credential = unbake(shared(VALIDATOR, name).read_bytes())
     assert isinstance(credential, dict)
     assert "proof" in credential
     assert credential["id"] == "http://example.com/credentials/3527"
@@ -265,14 +264,14 @@ def test_validator_json_samples_unbake(name):
     "name", ["simple-jwt.png", "simple-jwt.svg", "simple-jwt_v1.png", "simple-jwt_v1.svg"]
 )
 def test_validator_jwt_samples_unbake(name):
-    token = unbake((VALIDATOR / name).read_bytes())
+    token = unbake(shared(VALIDATOR, name).read_bytes())
     assert isinstance(token, str)
     assert token.count(".") == 2
 
 
 @pytest.mark.parametrize("name", ["simple-json.png", "simple-jwt.png", "simple-jwt_v1.png"])
 def test_validator_png_samples_rebake_keeping_other_chunks(name):
-    original = (VALIDATOR / name).read_bytes()
+    original = shared(VALIDATOR, name).read_bytes()
     rebaked = bake_png(original, OTHER)
     assert unbake_png(rebaked) == OTHER
     keep = [c for c in chunks(original) if not is_credential_chunk(c)]
@@ -281,7 +280,7 @@ def test_validator_png_samples_rebake_keeping_other_chunks(name):
 
 @pytest.mark.parametrize("name", ["simple-json.svg", "simple-jwt.svg", "simple-jwt_v1.svg"])
 def test_validator_svg_samples_rebake(name):
-    original = (VALIDATOR / name).read_bytes()
+    original = shared(VALIDATOR, name).read_bytes()
     rebaked = bake_svg(original, JWS)
     assert rebaked.count(b"<openbadges:credential") == 1
     assert rebaked.count(DECL) == 1  # the samples already declare it

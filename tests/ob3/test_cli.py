@@ -16,7 +16,7 @@ from ob3.proofs.data_integrity import sign_credential
 from ob3.status_list import build_status_list_credential, encode_list, new_status_list, set_bit
 from tests.https_server import JsonDocuments, https_server, trusting_fetcher
 from tests.ob3.factories import STATUS_LIST_URL, realistic_draft
-from tests.ob3.support import SPEC_MULTIKEY, VALIDATOR, spec_signed_credential
+from tests.ob3.support import SPEC_MULTIKEY, VALIDATOR, shared, spec_signed_credential
 from tests.ob3.test_verify import png_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,7 +153,7 @@ def test_sign_jwt_and_verify_with_a_jwk_the_issuer_lists(files, capsys):
 
 
 def test_verify_exit_codes_invalid_and_unusable(files, capsys):
-    assert run(capsys, "verify", str(VALIDATOR / "simple-err-proof-value.json"))[0] == 1
+    assert run(capsys, "verify", str(shared(VALIDATOR, "simple-err-proof-value.json")))[0] == 1
     (files / "junk.bin").write_bytes(b"\xff\x00junk")
     assert run(capsys, "verify", str(files / "junk.bin"))[0] == 2
     code, _, err = run(capsys, "verify", str(files / "missing.json"))
@@ -188,7 +188,7 @@ def test_ldp_signing_refuses_an_rsa_key(files, capsys):
 
 
 def test_module_entry_point_runs():
-    done = subprocess.run([sys.executable, "-m", "ob3", "verify", str(VALIDATOR / "simple-json.svg")],
+    done = subprocess.run([sys.executable, "-m", "ob3", "verify", str(shared(VALIDATOR, "simple-json.svg"))],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     verdict = json.loads(done.stdout)
     assert done.returncode == 1 and verdict["format"] == "svg" and verdict["verdict"] == "unconfirmed"

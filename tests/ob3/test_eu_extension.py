@@ -36,7 +36,7 @@ from ob3.fast import fast_canonicalize, fast_canonicalizer
 from ob3.jsonld import canonicalize
 from ob3.keys import LocalSigner
 from ob3.proofs.data_integrity import sign_credential, verify_proof
-from ob3.schema import UnknownSchemaError, register_schema, validate_schema
+from ob3.schema import SCHEMA_FILES, UnknownSchemaError, register_schema, validate_schema
 from tests.ob3.factories import (
     eu_elements,
     micro_credential_draft,
@@ -246,7 +246,7 @@ def test_extension_schema_checks_the_terms_whatever_address_names_the_context():
 def test_schema_registration_is_idempotent_and_never_swaps_files():
     register_schema(MIKROMERIT_SCHEMA, eu.SCHEMA_FILE)
     with pytest.raises(UnknownSchemaError, match="already registered"):
-        register_schema(MIKROMERIT_SCHEMA, "profile.json")
+        register_schema(MIKROMERIT_SCHEMA, SCHEMA_FILES["profile"])
     with pytest.raises(UnknownSchemaError, match="no vendored schema file"):
         register_schema("https://mikromerit.se/ns/v9/schema.json", "missing.json")
 

@@ -5,7 +5,7 @@ import random
 from pyld import jsonld as pyld_jsonld
 
 from ob3.rdfc import canonicalize_quads, escape_literal, quads_from_dataset
-from tests.ob3.support import VECTORS, load_json
+from tests.ob3.support import W3C_VECTOR, load_json, shared, w3c_loader
 
 
 def _literal(value):
@@ -33,8 +33,8 @@ def test_escaping_follows_canonical_n_quads():
 def test_w3c_vector_document_canonicalises_byte_for_byte():
     from ob3.jsonld import canonicalize
 
-    unsigned = load_json(VECTORS / "w3c-vc-di-eddsa" / "unsigned.json")
-    assert canonicalize(unsigned) == (VECTORS / "w3c-vc-di-eddsa" / "canonDocDataInt.txt").read_text()
+    unsigned = load_json(shared(W3C_VECTOR, "unsigned.json"))
+    assert canonicalize(unsigned, loader=w3c_loader()) == shared(W3C_VECTOR, "canonDocDataInt.txt").read_text()
 
 
 def _random_dataset(rng: random.Random, *, self_loops: bool = True) -> dict:

@@ -1,6 +1,5 @@
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
@@ -8,8 +7,7 @@ from ob3.build import build_credential
 from ob3.model import Recipient
 from ob3.recipient import hash_email, identity_hash, recipient_matches
 from tests.ob3.factories import realistic_draft
-
-SPEC_EXAMPLES = Path(__file__).parent / "vectors" / "spec-examples"
+from tests.ob3.support import SPEC_EXAMPLES, shared
 
 
 def _credential_with(*identifiers, subject_id=None):
@@ -75,7 +73,7 @@ def test_either_identity_is_enough():
 
 
 def test_plaintext_identity_from_spec_example():
-    credential = json.loads((SPEC_EXAMPLES / "fullOpenBadge.json").read_text("utf-8"))
+    credential = json.loads(shared(SPEC_EXAMPLES, "fullOpenBadge.json").read_text("utf-8"))
     assert recipient_matches(credential, email="student@1edtech.edu")
     assert not recipient_matches(credential, email="teacher@1edtech.edu")
 

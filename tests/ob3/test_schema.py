@@ -18,10 +18,9 @@ from ob3.schema import (
     validate_schema,
 )
 from tests.ob3.factories import random_draft, realistic_draft
+from tests.ob3.support import SPEC_EXAMPLES, VALIDATOR, shared, shared_params
 
-VECTORS = Path(__file__).with_name("vectors")
-SPEC_EXAMPLES = sorted((VECTORS / "spec-examples").glob("*.json"))
-VALIDATOR = VECTORS / "1edtech-validator" / "ob30"
+SPEC_EXAMPLE_FILES = shared_params(SPEC_EXAMPLES, "*.json")
 
 
 def load(path: Path) -> dict:
@@ -32,7 +31,7 @@ def realistic() -> dict:
     return build_credential(realistic_draft())
 
 
-@pytest.mark.parametrize("path", SPEC_EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SPEC_EXAMPLE_FILES)
 def test_spec_examples_are_valid(path):
     credential = load(path)
     schema = "endorsement" if "EndorsementCredential" in credential["type"] else "achievement"
@@ -40,7 +39,7 @@ def test_spec_examples_are_valid(path):
 
 
 def test_spec_examples_are_all_there():
-    assert len(SPEC_EXAMPLES) == 7
+    assert len(list(shared(SPEC_EXAMPLES).glob("*.json"))) == 7
 
 
 def test_realistic_draft_is_valid():
@@ -54,9 +53,9 @@ def test_random_drafts_are_valid():
 
 
 def test_validator_vectors():
-    assert validate_schema(load(VALIDATOR / "simple.json")) == []
-    assert validate_schema(load(VALIDATOR / "endorsement-valid.json"), "endorsement") == []
-    assert validate_schema(load(VALIDATOR / "simple-err-issuer-type.json")) == [
+    assert validate_schema(load(shared(VALIDATOR, "simple.json"))) == []
+    assert validate_schema(load(shared(VALIDATOR, "endorsement-valid.json")), "endorsement") == []
+    assert validate_schema(load(shared(VALIDATOR, "simple-err-issuer-type.json"))) == [
         "issuer.type: ['InvalidProfile'] must contain 'Profile'",
         "proof: {…} is not of type 'array'",
     ]
@@ -170,7 +169,7 @@ def test_validate_by_published_url():
     assert is_known_schema(OB_ACHIEVEMENT_CREDENTIAL_SCHEMA)
     assert validate_schema(realistic(), OB_ACHIEVEMENT_CREDENTIAL_SCHEMA) == []
     checked = 0
-    for path in SPEC_EXAMPLES:
+    for path in sorted(shared(SPEC_EXAMPLES).glob("*.json")):
         credential = load(path)
         for entry in credential.get("credentialSchema", []):
             if entry["id"].startswith("https://purl.imsglobal.org/"):

@@ -3,7 +3,6 @@ import gzip
 import json
 import random
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -23,15 +22,15 @@ from ob3.status_list import (
     set_bit,
     status_of,
 )
+from tests.ob3.support import VALIDATOR, shared
 
-BSL_VECTORS = Path(__file__).with_name("vectors") / "1edtech-validator" / "ob30" / "bit-string-list"
 ISSUER = Profile(id="https://mikromerit.example/issuers/1", name="Högskolan i Exempelstad")
 LIST_URL = "https://mikromerit.example/status/1"
 WHEN = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def load(name: str) -> dict:
-    return json.loads((BSL_VECTORS / name).read_text("utf-8"))
+    return json.loads(shared(VALIDATOR, "bit-string-list", name).read_text("utf-8"))
 
 
 def multibase_gzip(raw: bytes) -> str:

@@ -10,13 +10,13 @@ import pytest
 
 from ob3.resolve import KeyResolver
 from ob3.verify import verify
-from tests.ob3.support import VALIDATOR
+from tests.ob3.support import VALIDATOR, shared
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
 def _verify(name):
-    return verify((VALIDATOR / name).read_bytes(), now=NOW)
+    return verify(shared(VALIDATOR, name).read_bytes(), now=NOW)
 
 
 def _failed(result):
@@ -72,7 +72,7 @@ def test_fragment_key_samples_are_valid_once_the_issuer_publishes_the_key(name):
     """What an issuer's controller document would add: with it, the same bytes verify as valid."""
     credential = _verify(name).credential
     document = _issuer_document_listing_the_fragment_key(credential)
-    result = verify((VALIDATOR / name).read_bytes(), now=NOW, resolver=KeyResolver({document["id"]: document}))
+    result = verify(shared(VALIDATOR, name).read_bytes(), now=NOW, resolver=KeyResolver({document["id"]: document}))
     assert result.verdict == "valid", [(c.name, c.reason) for c in result.checks if not c.passed]
 
 
@@ -120,14 +120,14 @@ def test_expired_sample_is_expired_once_its_key_is_confirmed():
     assert _verify("simple-err-expired.json").verdict == "unconfirmed"  # "expired" would vouch for it
     credential = _verify("simple-err-expired.json").credential
     document = _issuer_document_listing_the_fragment_key(credential)
-    result = verify((VALIDATOR / "simple-err-expired.json").read_bytes(), now=NOW,
+    result = verify(shared(VALIDATOR, "simple-err-expired.json").read_bytes(), now=NOW,
                     resolver=KeyResolver({document["id"]: document}))
     assert result.verdict == "expired"
 
 
 def _status_sample():
-    credential = json.loads((VALIDATOR / "bit-string-list" / "credential-status-revoked.json").read_bytes())
-    status_list = json.loads((VALIDATOR / "bit-string-list" / "testlist").read_bytes())
+    credential = json.loads(shared(VALIDATOR, "bit-string-list", "credential-status-revoked.json").read_bytes())
+    status_list = json.loads(shared(VALIDATOR, "bit-string-list", "testlist").read_bytes())
     return credential, status_list
 
 

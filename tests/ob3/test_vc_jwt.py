@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +14,8 @@ from ob3.keys import ED25519, P256, RSA, LocalSigner, PublicKey
 from ob3.multibase import b64url_decode, b64url_encode
 from ob3.proofs.vc_jwt import JwtVerification, header_jwk, sign_jwt, verify_jwt
 from ob3.result import Check
+from tests.ob3.support import VALIDATOR, shared
 
-VALIDATOR = Path(__file__).parent / "vectors" / "1edtech-validator" / "ob30"
 KID = "https://issuer.example/issuers/1/keys/1"
 FIXED_NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -396,7 +395,7 @@ def test_vc11_jwt_is_accepted_with_a_warning(ed):
 # --- the 1EdTech validator's JWTs ---------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["simple-jwt.png", "simple-jwt.svg"])
 def test_validator_jwt_verifies_with_its_header_jwk(name):
-    token = unbake((VALIDATOR / name).read_bytes())
+    token = unbake(shared(VALIDATOR, name).read_bytes())
     header, payload, _ = parts(token)
     # RS256 with an inline jwk and no typ; the payload carries iat and aud but no sub.
     assert header["alg"] == "RS256" and set(header) == {"alg", "jwk"}
@@ -414,7 +413,7 @@ def test_validator_jwt_verifies_with_its_header_jwk(name):
 
 @pytest.mark.parametrize("name", ["simple-jwt_v1.png", "simple-jwt_v1.svg"])
 def test_validator_vc11_jwt_verifies_with_warnings(name):
-    token = unbake((VALIDATOR / name).read_bytes())
+    token = unbake(shared(VALIDATOR, name).read_bytes())
     result = verify_jwt(token, resolve_key=header_jwk)
     assert result.valid, failed(result)
     assert sorted(c.name for c in result.checks if c.warning) == ["jwt.credential", "jwt.sub"]
@@ -422,7 +421,7 @@ def test_validator_vc11_jwt_verifies_with_warnings(name):
 
 
 def test_validator_jwt_tampered_fails():
-    token = unbake((VALIDATOR / "simple-jwt.png").read_bytes())
+    token = unbake(shared(VALIDATOR, "simple-jwt.png").read_bytes())
     header, payload, signature = token.split(".")
     forged = json.loads(b64url_decode(payload))
     forged["name"] = "Forged"
@@ -432,7 +431,7 @@ def test_validator_jwt_tampered_fails():
 
 def test_validator_plain_jwt_has_no_key_reference():
     # simple.jwt carries neither kid nor jwk, which OB 3.0 requires; its key is supplied out of band.
-    token = (VALIDATOR / "simple.jwt").read_text().strip()
+    token = shared(VALIDATOR, "simple.jwt").read_text().strip()
     assert failed(verify_jwt(token, resolve_key=header_jwk)) == {
         "jwt.header": "no key reference: the header needs 'kid' or 'jwk'"}
 
