@@ -21,18 +21,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ob3.baking import unbake
-from ob3.documents import DEFAULT_LOADER, OB_EXTENSIONS, VC_V1, VC_V2, DocumentLoader
-from ob3.errors import Ob3Error, UnknownContextError
-from ob3.jsonld import ReusingCanonicalizer, expand, safe_mode_problems
+from ob3.document_checks import (
+    check_context,
+    check_dates,
+    check_issuer,
+    check_safe_mode,
+    check_schema,
+    check_type,
+    parse_datetime,
+)
+from ob3.documents import DEFAULT_LOADER, OB_EXTENSIONS, VC_V1, DocumentLoader
+from ob3.errors import Ob3Error
+from ob3.jsonld import ReusingCanonicalizer
 from ob3.limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_credential, check_json
 from ob3.limits import loads as bounded_loads
 from ob3.proofs import data_integrity
 from ob3.proofs.vc_jwt import verify_jwt
 from ob3.resolve import KeyResolver, KeyUnavailable, ResolutionError, ResolvedKey
 from ob3.result import (
-    CODE_EXPIRED,
     CODE_LIMIT,
-    CODE_NOT_YET_VALID,
     EXPIRED,
     INVALID,
     KEY_DOCUMENT_UNAVAILABLE,
@@ -46,13 +53,10 @@ from ob3.result import (
     unconfirmed,
     verdict_of,
 )
-from ob3.schema import validate_schema
 from ob3.status_check import StatusFetcher, check_status
 from ob3.values import as_list, issuer_id
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024  # a whole file: a baked image may carry a large picture
-OB_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$")
-OB_TYPES = {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"}
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -255,9 +259,9 @@ def _verify_document(credential: dict[str, Any], result: VerificationResult, con
         return
     contexts = as_list(credential.get("@context"))
     legacy = contexts[:1] == [VC_V1]
-    add(_check_context(contexts))
-    add(_check_type(credential))
-    safe_mode, expanded = _check_safe_mode(credential, context.loader)
+    add(check_context(contexts))
+    add(check_type(credential))
+    safe_mode, expanded = check_safe_mode(credential, context.loader)
     add(safe_mode)
     canonicalizer = ReusingCanonicalizer(loader=context.loader, base=context.canonicalizer)
     if safe_mode.passed and expanded is not None:
@@ -266,81 +270,17 @@ def _verify_document(credential: dict[str, Any], result: VerificationResult, con
     if legacy:
         add(Check("schema", True, "VC 1.1 credential: no offline schema for this legacy form", warning=True))
     else:
-        add(_check_schema(credential))
-    add(_check_issuer(credential))
+        add(check_schema(credential))
+    add(check_issuer(credential))
     if not has_jwt_proof:
         if safe_mode.code == UNKNOWN_CONTEXT:
             add(unconfirmed("proof", UNKNOWN_CONTEXT, "the signature cannot be checked without the contexts "
                                                       "the credential names"))
         else:
             _check_embedded_proofs(credential, result, context)
-    result.checks.extend(_check_dates(credential, context.now, legacy))
+    result.checks.extend(check_dates(credential, context.now, legacy))
     result.checks.extend(check_status(credential, context.status_fetcher,
                                       lambda listing: _status_list_problems(listing, context), context.now))
-
-
-def _check_context(contexts: list[Any]) -> Check:
-    if not contexts or contexts[0] not in (VC_V2, VC_V1):
-        return Check("context", False, f"the first @context must be {VC_V2}")
-    if len(contexts) < 2 or not isinstance(contexts[1], str) or not OB_CONTEXT.match(contexts[1]):
-        return Check("context", False, "the second @context must be the Open Badges 3.0 context")
-    if contexts[0] == VC_V1:
-        return Check("context", True, "VC Data Model 1.1 credential (legacy form)", warning=True)
-    return Check("context", True, f"VC 2.0 + {contexts[1].rsplit('/', 1)[-1]}")
-
-
-def _check_type(credential: Mapping[str, Any]) -> Check:
-    types = as_list(credential.get("type"))
-    if "VerifiableCredential" in types and OB_TYPES & set(types):
-        return Check("type", True, "an EndorsementCredential" if "EndorsementCredential" in types
-                 else "an OpenBadgeCredential")
-    return Check("type", False, "type must include VerifiableCredential and OpenBadgeCredential "
-                                f"(found {types!r})")
-
-
-def _check_safe_mode(credential: dict[str, Any], loader: DocumentLoader) -> tuple[Check, list[Any] | None]:
-    """The check, and the expansion it made (for the canonicaliser to reuse)."""
-    try:
-        expanded, dropped = expand(credential, loader=loader)
-    except UnknownContextError as exc:
-        return unconfirmed("safe_mode", UNKNOWN_CONTEXT, f"JSON-LD: {exc}"), None
-    except Ob3Error as exc:
-        return Check("safe_mode", False, f"JSON-LD: {exc}"), None
-    problems = safe_mode_problems(expanded, dropped)
-    if problems:
-        return Check("safe_mode", False, "JSON-LD safe mode: " + "; ".join(problems)), None
-    return Check("safe_mode", True, "every property is defined by a JSON-LD context"), expanded
-
-
-def _check_schema(credential: dict[str, Any]) -> Check:
-    types = credential.get("type")
-    kind = "endorsement" if isinstance(types, list) and "EndorsementCredential" in types else "achievement"
-    label = "EndorsementCredential" if kind == "endorsement" else "AchievementCredential"
-    # The spec allows a compacted single proof object (§A.2.1); the canonical schema wants an array.
-    # Accept both when reading; ob3 itself always writes arrays.
-    compacted = isinstance(credential.get("proof"), dict)
-    document = {**credential, "proof": [credential["proof"]]} if compacted else credential
-    errors = validate_schema(document, kind)
-    if errors:
-        return Check("schema", False, "JSON Schema: " + "; ".join(errors[:8]))
-    if compacted:
-        return Check("schema", True, f"matches the OB 3.0 {label} JSON Schema (with `proof` as a single object, "
-                                     "which the spec's compaction rules allow)", warning=True)
-    return Check("schema", True, f"matches the OB 3.0 {label} JSON Schema")
-
-
-def _check_issuer(credential: Mapping[str, Any]) -> Check:
-    issuer = credential.get("issuer")
-    if not isinstance(issuer, Mapping):
-        return Check("issuer", False, "issuer must be a Profile object with an id"
-                     if issuer is None or isinstance(issuer, str) else "issuer is malformed")
-    types = as_list(issuer.get("type"))
-    if "Profile" not in types:
-        return Check("issuer", False, f"issuer type must include Profile (found {types!r})")
-    if not isinstance(issuer.get("id"), str):
-        return Check("issuer", False, "issuer has no id")
-    name = issuer.get("name") or issuer["id"]
-    return Check("issuer", True, f"issued by {name}")
 
 
 def _check_embedded_proofs(credential: dict[str, Any], result: VerificationResult, context: _Context) -> None:
@@ -382,44 +322,11 @@ def _key_compromise(revoked: datetime | None, signed_at: Any) -> Check | None:
     if revoked is None:
         return None
     since = revoked.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    moment = _parse_datetime(signed_at)
+    moment = parse_datetime(signed_at)
     if moment is None or moment >= revoked:
         return Check("key_status", False, f"the issuer reported the signing key compromised from {since}; "
                                           "this signature is not dated before that")
     return Check("key_status", True, f"signed before the key was reported compromised ({since})", warning=True)
-
-
-def _parse_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _check_dates(credential: Mapping[str, Any], now: datetime, legacy: bool) -> list[Check]:
-    start_key, end_key = ("issuanceDate", "expirationDate") if legacy else ("validFrom", "validUntil")
-    checks = []
-    start = _parse_datetime(credential.get(start_key))
-    if start is None:
-        checks.append(Check("not_before", False, f"{start_key} is missing or not a date-time"))
-    elif start > now:
-        checks.append(Check("not_before", False, f"not valid before {credential[start_key]}", code=CODE_NOT_YET_VALID))
-    else:
-        checks.append(Check("not_before", True, f"valid from {credential[start_key]}"))
-    if end_key in credential:
-        end = _parse_datetime(credential[end_key])
-        if end is None:
-            checks.append(Check("expiry", False, f"{end_key} is not a date-time"))
-        elif end <= now:
-            checks.append(Check("expiry", False, f"expired on {credential[end_key]}", code=CODE_EXPIRED))
-        else:
-            checks.append(Check("expiry", True, f"valid until {credential[end_key]}"))
-    else:
-        checks.append(Check("expiry", True, "does not expire"))
-    return checks
 
 
 def _status_list_problems(list_credential: dict[str, Any], context: _Context) -> list[str]:
@@ -429,9 +336,9 @@ def _status_list_problems(list_credential: dict[str, Any], context: _Context) ->
         check_json(list_credential)
     except LimitExceeded as exc:
         return [str(exc)]
-    listing.checks.append(_check_safe_mode(list_credential, context.loader)[0])
+    listing.checks.append(check_safe_mode(list_credential, context.loader)[0])
     _check_embedded_proofs(list_credential, listing, context)
-    listing.checks.extend(_check_dates(list_credential, context.now, legacy=False))
+    listing.checks.extend(check_dates(list_credential, context.now, legacy=False))
     return [c.reason for c in listing.checks if not c.passed]
 
 
