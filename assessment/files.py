@@ -1,4 +1,4 @@
-"""Evidence uploads: what kinds of file we accept, told apart by their content, never by their name."""
+"""Evidence files: what kinds we accept, told apart by their content, never by their name, and where they are kept."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -37,6 +38,11 @@ class SniffedFile:
     content_type: str
     extension: str
     size: int
+
+
+def evidence_storage() -> Storage:
+    """Where evidence files are kept: private, outside MEDIA_URL; they leave only through the gated downloads."""
+    return storages["evidence"]
 
 
 def max_bytes(*, video: bool) -> int:

@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from assessment.files import ACCEPT_ATTRIBUTE
 from assessment.models import Application, Assessment
 from badges.models import Achievement, LearningOutcome
+from kernel.errors import ApplicationError
+
+
+def add_refusal_to_form(form: forms.Form, refusal: ApplicationError) -> None:
+    """Show a service's refusal above the form: its message, then each detail (an outcome, a line) on its own."""
+    form.add_error(None, refusal.message)
+    for detail in refusal.details:
+        form.add_error(None, detail)
 
 
 class EvidenceForm(forms.Form):

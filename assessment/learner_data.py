@@ -25,6 +25,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from assessment.files import evidence_storage
 from assessment.models import (
     Application,
     Assessment,
@@ -36,7 +37,7 @@ from assessment.models import (
     OutcomeScore,
     Submission,
 )
-from assessment.services import audit_record, evidence_storage
+from assessment.workflow import audit_record
 
 SNAPSHOT_KEPT = ("evidence", "outcome", "kind")  # ids and the kind: no words or names of the learner
 
@@ -90,6 +91,67 @@ def _round_entry(submission: Submission) -> dict[str, Any]:
     }
 
 
+def _stored_file(evidence: Evidence) -> bytes | None:
+    try:
+        with evidence_storage().open(evidence.file.name, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def _evidence_export(application: Application, folder: str) -> tuple[list[dict[str, Any]], list[tuple[str, bytes]]]:
+    """Every piece of evidence as an entry, and the files (under `folder`) that are still in storage."""
+    entries: list[dict[str, Any]] = []
+    files: list[tuple[str, bytes]] = []
+    for evidence in application.evidence.all():
+        content = _stored_file(evidence) if evidence.file else None
+        file_path = None
+        if content is not None:
+            file_path = f"{folder}/evidence/{evidence.public_id}-{_safe_name(evidence.original_name)}"
+            files.append((file_path, content))
+        entries.append(_evidence_entry(evidence, file_path))
+    return entries, files
+
+
+def _application_entry(
+    application: Application, *, user: AbstractBaseUser, evidence: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "id": str(application.public_id),
+        "achievement": {
+            "name": application.achievement.name,
+            "id": str(application.achievement.public_id),
+            "issuer": application.achievement.issuer.name,
+        },
+        "status": application.status,
+        "show_name_in_credential": application.show_name,
+        "name_to_show": application.recipient_name,
+        "started_at": _iso(application.created_at),
+        "submitted_at": _iso(application.submitted_at),
+        "decided_at": _iso(application.decided_at),
+        "credential": str(application.credential.public_id) if application.credential else None,
+        "evidence": evidence,
+        "rounds": [_round_entry(submission) for submission in application.submissions.all()],
+        "mentor_invitations": [
+            {
+                "email": invitation.email,
+                "invited_at": _iso(invitation.created_at),
+                "accepted_at": _iso(invitation.accepted_at),
+                "withdrawn_at": _iso(invitation.revoked_at),
+            }
+            for invitation in application.mentor_invitations.all()
+        ],
+        "comments": [
+            {
+                "by": "you" if comment.author_id == user.pk else "mentor",
+                "comment": comment.body,
+                "written_at": _iso(comment.created_at),
+            }
+            for comment in application.mentor_comments.all()
+        ],
+    }
+
+
 def application_export_files(*, user: AbstractBaseUser) -> list[tuple[str, bytes]]:
     """Each application of the learner as JSON, with the bytes of every evidence file they uploaded."""
     applications = (
@@ -107,53 +169,9 @@ def application_export_files(*, user: AbstractBaseUser) -> list[tuple[str, bytes
     files: list[tuple[str, bytes]] = []
     for application in applications:
         folder = f"applications/{_safe_name(application.achievement.name)}-{application.public_id}"
-        evidence_entries = []
-        for evidence in application.evidence.all():
-            file_path = None
-            if evidence.file:
-                try:
-                    with evidence_storage().open(evidence.file.name, "rb") as handle:
-                        content = handle.read()
-                except FileNotFoundError:
-                    content = None
-                if content is not None:
-                    file_path = f"{folder}/evidence/{evidence.public_id}-{_safe_name(evidence.original_name)}"
-                    files.append((file_path, content))
-            evidence_entries.append(_evidence_entry(evidence, file_path))
-        document = {
-            "id": str(application.public_id),
-            "achievement": {
-                "name": application.achievement.name,
-                "id": str(application.achievement.public_id),
-                "issuer": application.achievement.issuer.name,
-            },
-            "status": application.status,
-            "show_name_in_credential": application.show_name,
-            "name_to_show": application.recipient_name,
-            "started_at": _iso(application.created_at),
-            "submitted_at": _iso(application.submitted_at),
-            "decided_at": _iso(application.decided_at),
-            "credential": str(application.credential.public_id) if application.credential else None,
-            "evidence": evidence_entries,
-            "rounds": [_round_entry(submission) for submission in application.submissions.all()],
-            "mentor_invitations": [
-                {
-                    "email": invitation.email,
-                    "invited_at": _iso(invitation.created_at),
-                    "accepted_at": _iso(invitation.accepted_at),
-                    "withdrawn_at": _iso(invitation.revoked_at),
-                }
-                for invitation in application.mentor_invitations.all()
-            ],
-            "comments": [
-                {
-                    "by": "you" if comment.author_id == user.pk else "mentor",
-                    "comment": comment.body,
-                    "written_at": _iso(comment.created_at),
-                }
-                for comment in application.mentor_comments.all()
-            ],
-        }
+        evidence, evidence_files = _evidence_export(application, folder)
+        files.extend(evidence_files)
+        document = _application_entry(application, user=user, evidence=evidence)
         files.append((f"{folder}/application.json", json.dumps(document, ensure_ascii=False, indent=2).encode()))
     return files
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment import services
+from assessment import applications, mentors, selectors
 from assessment.access import (
     access_achievement_to_apply_for,
     access_application_for_learner,
@@ -24,30 +24,15 @@ from assessment.access import (
     access_evidence_file_for_user,
     access_public_evidence,
 )
-from assessment.forms import CommentForm, EvidenceForm, MentorInviteForm, NameForm
+from assessment.forms import CommentForm, EvidenceForm, MentorInviteForm, NameForm, add_refusal_to_form
 from assessment.models import Application, Evidence, MentorInvitation
 from assessment.responses import evidence_download
 from badges.models import LearningOutcome
 from kernel.errors import ApplicationError
 
 
-def _refused(form: forms.Form, refusal: ApplicationError) -> None:
-    form.add_error(None, refusal.message)
-    for detail in refusal.details:
-        form.add_error(None, detail)
-
-
-def _history(application: Application) -> list:
-    """Every round with its assessments, newest first, for the learner (and assessors) to read back."""
-    return list(
-        application.submissions.order_by("-number").prefetch_related(
-            "assessments__scores__outcome", "assessments__scores__level"
-        )
-    )
-
-
 def _application_context(application: Application, *, evidence_forms: dict | None = None) -> dict:
-    evidence = services.evidence_current(application)
+    evidence = selectors.evidence_current(application)
     outcomes = []
     for outcome in application.achievement.learning_outcomes.prefetch_related("rubric_levels"):
         form = (evidence_forms or {}).get(outcome.pk) or EvidenceForm(outcome=outcome)
@@ -57,7 +42,7 @@ def _application_context(application: Application, *, evidence_forms: dict | Non
         "application": application,
         "achievement": application.achievement,
         "outcomes": outcomes,
-        "history": _history(application),
+        "history": selectors.application_history(application),
         "comments": application.mentor_comments.select_related("author"),
         "comment_form": CommentForm(),
     }
@@ -66,14 +51,14 @@ def _application_context(application: Application, *, evidence_forms: dict | Non
 @login_required
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
-    applications = Application.objects.filter(learner=request.user).select_related("achievement__issuer")
+    own = Application.objects.filter(learner=request.user).select_related("achievement__issuer")
     mentoring = Application.objects.filter(
         mentor_invitations__mentor=request.user,
         mentor_invitations__revoked_at__isnull=True,
         status__in=Application.EDITABLE,
     ).select_related("achievement", "learner").distinct()
     return render(
-        request, "assessment/application_list.html", {"applications": applications, "mentoring": mentoring}
+        request, "assessment/application_list.html", {"applications": own, "mentoring": mentoring}
     )
 
 
@@ -82,11 +67,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def application_new(request: HttpRequest, achievement_id: UUID) -> HttpResponse:
     achievement = access_achievement_to_apply_for(request.user, str(achievement_id))
     if request.method == "POST":
-        application = services.application_start(achievement=achievement, learner=request.user)
+        application = applications.application_start(achievement=achievement, learner=request.user)
         return redirect("applications:detail", application.public_id)
-    existing = Application.objects.filter(
-        achievement=achievement, learner=request.user, status__in=[*Application.EDITABLE, *Application.IN_ASSESSMENT]
-    ).first()
+    existing = selectors.application_open(achievement=achievement, learner=request.user)
     return render(
         request,
         "assessment/application_new.html",
@@ -136,7 +119,7 @@ def evidence_add(request: HttpRequest, public_id: UUID, outcome_id: UUID) -> Htt
     form = EvidenceForm(request.POST, request.FILES, outcome=outcome)
     if form.is_valid():
         try:
-            services.evidence_add(
+            applications.evidence_add(
                 application=application,
                 by=request.user,
                 outcome=outcome,
@@ -147,7 +130,7 @@ def evidence_add(request: HttpRequest, public_id: UUID, outcome_id: UUID) -> Htt
                 is_public=form.cleaned_data["is_public"],
             )
         except ApplicationError as refusal:
-            _refused(form, refusal)
+            add_refusal_to_form(form, refusal)
         else:
             messages.success(request, _("Evidence added."))
             detail = reverse("applications:detail", args=[application.public_id])
@@ -168,7 +151,9 @@ def evidence_visibility(request: HttpRequest, public_id: UUID, evidence_id: UUID
     application = access_application_for_learner(request.user, str(public_id))
     evidence = _evidence_of(application, evidence_id)
     try:
-        services.evidence_set_public(evidence=evidence, by=request.user, is_public=request.POST.get("is_public") == "1")
+        applications.evidence_set_public(
+            evidence=evidence, by=request.user, is_public=request.POST.get("is_public") == "1"
+        )
     except ApplicationError as refusal:
         messages.error(request, refusal.message)
     else:
@@ -185,7 +170,7 @@ def evidence_remove(request: HttpRequest, public_id: UUID, evidence_id: UUID) ->
     application = access_application_for_learner(request.user, str(public_id))
     evidence = _evidence_of(application, evidence_id)
     try:
-        services.evidence_remove(evidence=evidence, by=request.user)
+        applications.evidence_remove(evidence=evidence, by=request.user)
     except ApplicationError as refusal:
         messages.error(request, refusal.message)
     else:
@@ -200,14 +185,14 @@ def application_name(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = NameForm(request.POST, instance=Application.objects.get(pk=application.pk))
     if form.is_valid():
         try:
-            services.application_name_set(
+            applications.application_name_set(
                 application=application,
                 by=request.user,
                 show_name=form.cleaned_data["show_name"],
                 recipient_name=form.cleaned_data["recipient_name"],
             )
         except ApplicationError as refusal:
-            _refused(form, refusal)
+            add_refusal_to_form(form, refusal)
         else:
             messages.success(request, _("Saved."))
             return redirect("applications:detail", application.public_id)
@@ -220,10 +205,10 @@ def application_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     application = access_application_for_learner(request.user, str(public_id))
     form = forms.Form(request.POST)
     try:
-        services.application_submit(application=application, by=request.user)
+        applications.application_submit(application=application, by=request.user)
     except ApplicationError as refusal:
         form.is_valid()
-        _refused(form, refusal)
+        add_refusal_to_form(form, refusal)
         return _render_detail(request, application, submit_form=form)
     messages.success(request, _("Sent. We have e-mailed you a receipt; you will hear from the assessor."))
     return redirect("applications:detail", application.public_id)
@@ -236,11 +221,11 @@ def mentor_invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = MentorInviteForm(request.POST)
     if form.is_valid():
         try:
-            invitation = services.mentor_invite(
+            invitation = mentors.mentor_invite(
                 application=application, by=request.user, email=form.cleaned_data["email"]
             )
         except ApplicationError as refusal:
-            _refused(form, refusal)
+            add_refusal_to_form(form, refusal)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("applications:detail", application.public_id)
@@ -260,9 +245,9 @@ def comment_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.mentor_comment_add(application=application, by=request.user, body=form.cleaned_data["body"])
+            mentors.mentor_comment_add(application=application, by=request.user, body=form.cleaned_data["body"])
         except ApplicationError as refusal:
-            _refused(form, refusal)
+            add_refusal_to_form(form, refusal)
         else:
             messages.success(request, _("Comment saved."))
             return redirect(target, application.public_id)
@@ -295,10 +280,10 @@ _REFUSAL_STATUS = {"invalid": 404, "expired": 410, "wrong_email": 403, "own_appl
 def mentor_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "POST":
-            application = services.mentor_invitation_accept(token=token, user=request.user)
+            application = mentors.mentor_invitation_accept(token=token, user=request.user)
             messages.success(request, _("You can now read and comment on the application."))
             return redirect("applications:mentor-view", application.public_id)
-        invitation: MentorInvitation = services.mentor_invitation_check(token=token, user=request.user)
+        invitation: MentorInvitation = mentors.mentor_invitation_check(token=token, user=request.user)
     except ApplicationError as refusal:
         return render(
             request, "assessment/mentor_refused.html", {"reason": refusal.message}, status=_REFUSAL_STATUS[refusal.code]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import FileResponse
 
+from assessment.files import evidence_storage
 from assessment.models import Evidence
-from assessment.services import evidence_storage
 
 
 def evidence_download(evidence: Evidence) -> FileResponse:

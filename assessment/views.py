@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment import services
+from assessment import assessing, awards, selectors
 from assessment.access import (
     access_application_for_assessor,
     access_assessor_membership,
@@ -26,11 +26,18 @@ from assessment.access import (
     access_published_achievement_of_issuer,
 )
 from assessment.csv_import import RecipientRow, parse_recipients
-from assessment.forms import AssessmentForm, AwardListForm, AwardOneForm, PolicyForm, QueueFilterForm
-from assessment.learner_views import _history, _refused
+from assessment.forms import (
+    AssessmentForm,
+    AwardListForm,
+    AwardOneForm,
+    PolicyForm,
+    QueueFilterForm,
+    add_refusal_to_form,
+)
 from assessment.models import Application, AwardBatch
 from badges.models import Achievement
 from issuers.access import access_membership_for_user
+from issuers.models import Issuer, IssuerMember
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
 
@@ -49,7 +56,7 @@ def queue(request: HttpRequest, issuer_slug: str) -> HttpResponse:
         achievement = form.cleaned_data["achievement"]
         if form.cleaned_data["status"]:
             statuses = (form.cleaned_data["status"],)
-    applications = services.assessment_queue(issuer=member.issuer, achievement=achievement, statuses=statuses)
+    applications = selectors.assessment_queue(issuer=member.issuer, achievement=achievement, statuses=statuses)
     context = {
         "member": member,
         "issuer": member.issuer,
@@ -67,38 +74,49 @@ def assess(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpRespo
     outcomes = list(application.achievement.learning_outcomes.prefetch_related("rubric_levels"))
     form = AssessmentForm(_posted(request), outcomes=outcomes)
     try:
-        services.check_can_assess(application, request.user)
+        assessing.check_can_assess(application, request.user)
         refusal = None
     except ApplicationError as error:
         refusal = error
     if request.method == "POST" and refusal is None and form.is_valid():
-        scores = [
-            services.OutcomeScoreInput(
-                outcome=outcome,
-                level=form.cleaned_data[f"level-{outcome.pk}"],
-                comment=form.cleaned_data[f"comment-{outcome.pk}"],
-            )
-            for outcome in outcomes
-        ]
         try:
-            services.application_assess(
+            assessing.application_assess(
                 application=application,
                 assessor=request.user,
                 decision=form.cleaned_data["decision"],
-                scores=scores,
+                scores=_scores(form),
                 comment=form.cleaned_data["comment"],
             )
         except ApplicationError as error:
-            _refused(form, error)
+            add_refusal_to_form(form, error)
         else:
             messages.success(request, _("Your assessment is saved and the learner has been told."))
             return redirect("assessment:queue", member.issuer.slug)
     elif request.method == "POST" and refusal is not None:
         form.is_valid()
-        _refused(form, refusal)
-    submission = services.current_submission(application)
+        add_refusal_to_form(form, refusal)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assessment/assess.html", _assess_context(member, application, form, refusal), status=status)
+
+
+def _scores(form: AssessmentForm) -> list[assessing.OutcomeScoreInput]:
+    return [
+        assessing.OutcomeScoreInput(
+            outcome=outcome,
+            level=form.cleaned_data[f"level-{outcome.pk}"],
+            comment=form.cleaned_data[f"comment-{outcome.pk}"],
+        )
+        for outcome in form.outcomes
+    ]
+
+
+def _assess_context(
+    member: IssuerMember, application: Application, form: AssessmentForm, refusal: ApplicationError | None
+) -> dict:
+    """The open round with the evidence as it was sent, each outcome's fields, and the earlier rounds."""
+    submission = selectors.current_submission(application)
     evidence = list(application.evidence.filter(public_id__in=_snapshot_ids(submission)).select_related("outcome"))
-    context = {
+    return {
         "member": member,
         "issuer": member.issuer,
         "application": application,
@@ -111,12 +129,10 @@ def assess(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpRespo
         ],
         "form": form,
         "refusal": refusal,
-        "history": _history(application),
-        "policy": services.policy_for(application.achievement),
+        "history": selectors.application_history(application),
+        "policy": selectors.policy_for(application.achievement),
         "section": "assessments",
     }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "assessment/assess.html", context, status=status)
 
 
 def _snapshot_ids(submission: object) -> list[str]:
@@ -136,7 +152,7 @@ def policies(request: HttpRequest, issuer_slug: str) -> HttpResponse:
         achievement = access_published_achievement_of_issuer(member, request.POST.get("achievement", ""))
         form = PolicyForm(request.POST)
         if form.is_valid():
-            services.assessment_policy_set(
+            assessing.assessment_policy_set(
                 achievement=achievement,
                 by=request.user,
                 second_approval_required=form.cleaned_data["second_approval_required"],
@@ -169,41 +185,14 @@ def award_new(request: HttpRequest, issuer_slug: str) -> HttpResponse:
     list_form = AwardListForm(
         request.POST if which == "list" else None, request.FILES if which == "list" else None, issuer=issuer
     )
+    done: HttpResponse | None = None
     problems: list[str] = []
     if which == "one" and one_form.is_valid():
-        data = one_form.cleaned_data
-        try:
-            batch = services.award_batch_prepare(
-                issuer=issuer,
-                achievement=data["achievement"],
-                by=request.user,
-                rows=[RecipientRow(line=1, email=data["email"], name=data["name"])],
-            )
-            services.award_batch_confirm(batch=batch, by=request.user)
-        except ApplicationError as refusal:
-            _refused(one_form, refusal)
-        else:
-            messages.success(request, _("The credential is being issued to %(email)s.") % {"email": data["email"]})
-            return redirect("assessment:award-batch", issuer.slug, batch.public_id)
+        done = _award_to_one(request, issuer, one_form)
     elif which == "list" and list_form.is_valid():
-        upload = list_form.cleaned_data["file"]
-        parsed = parse_recipients(upload.read(1024 * 1024 + 1), max_rows=settings.AWARD_CSV_MAX_ROWS)
-        if parsed.valid:
-            try:
-                batch = services.award_batch_prepare(
-                    issuer=issuer,
-                    achievement=list_form.cleaned_data["achievement"],
-                    by=request.user,
-                    rows=parsed.rows,
-                    source_name=upload.name or "",
-                )
-            except ApplicationError as refusal:
-                _refused(list_form, refusal)
-            else:
-                return redirect("assessment:award-batch", issuer.slug, batch.public_id)
-        else:
-            problems = parsed.problems
-            list_form.add_error("file", _("The list has problems; nothing has been issued. See below."))
+        done, problems = _award_list_prepare(request, issuer, list_form)
+    if done is not None:
+        return done
     context = {
         "member": member,
         "issuer": issuer,
@@ -217,6 +206,47 @@ def award_new(request: HttpRequest, issuer_slug: str) -> HttpResponse:
     return render(request, "assessment/award_new.html", context, status=400 if which else 200)
 
 
+def _award_to_one(request: HttpRequest, issuer: Issuer, form: AwardOneForm) -> HttpResponse | None:
+    """Issue at once; on a refusal, None with the reason on the form."""
+    data = form.cleaned_data
+    try:
+        batch = awards.award_batch_prepare(
+            issuer=issuer,
+            achievement=data["achievement"],
+            by=request.user,
+            rows=[RecipientRow(line=1, email=data["email"], name=data["name"])],
+        )
+        awards.award_batch_confirm(batch=batch, by=request.user)
+    except ApplicationError as refusal:
+        add_refusal_to_form(form, refusal)
+        return None
+    messages.success(request, _("The credential is being issued to %(email)s.") % {"email": data["email"]})
+    return redirect("assessment:award-batch", issuer.slug, batch.public_id)
+
+
+def _award_list_prepare(
+    request: HttpRequest, issuer: Issuer, form: AwardListForm
+) -> tuple[HttpResponse | None, list[str]]:
+    """The batch page to confirm on; else None with the reasons on the form, and the list's problems by line."""
+    upload = form.cleaned_data["file"]
+    parsed = parse_recipients(upload.read(1024 * 1024 + 1), max_rows=settings.AWARD_CSV_MAX_ROWS)
+    if not parsed.valid:
+        form.add_error("file", _("The list has problems; nothing has been issued. See below."))
+        return None, parsed.problems
+    try:
+        batch = awards.award_batch_prepare(
+            issuer=issuer,
+            achievement=form.cleaned_data["achievement"],
+            by=request.user,
+            rows=parsed.rows,
+            source_name=upload.name or "",
+        )
+    except ApplicationError as refusal:
+        add_refusal_to_form(form, refusal)
+        return None, []
+    return redirect("assessment:award-batch", issuer.slug, batch.public_id), []
+
+
 @login_required
 @require_GET
 def award_batch(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
@@ -226,7 +256,7 @@ def award_batch(request: HttpRequest, issuer_slug: str, public_id: UUID) -> Http
         "issuer": member.issuer,
         "batch": batch,
         "recipients": batch.recipients.select_related("credential")[:2000],
-        "progress": services.award_batch_progress(batch=batch),
+        "progress": selectors.award_batch_progress(batch=batch),
         "confirm_form": forms.Form(),
         "section": "awards",
     }
@@ -238,7 +268,7 @@ def award_batch(request: HttpRequest, issuer_slug: str, public_id: UUID) -> Http
 def award_batch_confirm(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, batch = access_award_batch_for_member(request.user, issuer_slug, str(public_id))
     try:
-        services.award_batch_confirm(batch=batch, by=request.user)
+        awards.award_batch_confirm(batch=batch, by=request.user)
     except ApplicationError as refusal:
         messages.error(request, refusal.message)
     else:
@@ -250,6 +280,6 @@ def award_batch_confirm(request: HttpRequest, issuer_slug: str, public_id: UUID)
 @require_GET
 def award_batch_progress(request: HttpRequest, issuer_slug: str, public_id: UUID) -> JsonResponse:
     _member, batch = access_award_batch_for_member(request.user, issuer_slug, str(public_id))
-    progress = services.award_batch_progress(batch=batch)
+    progress = selectors.award_batch_progress(batch=batch)
     text = render_to_string("assessment/includes/award_progress.html", {"progress": progress}).strip()
     return JsonResponse({**progress, "text": text})

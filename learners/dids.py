@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from kernel.fetch import default_fetcher
 from kernel.tokens import secret_token, secret_token_hash
+from learners.errors import DidProofRefused
 from learners.models import DidChallenge, LearnerDid
-from learners.services import LearnerError
 from ob3.errors import KeyFormatError, Ob3Error
 from ob3.keys import PublicKey
 from ob3.multibase import b64url_decode, b64url_encode
@@ -37,15 +37,6 @@ CHALLENGE_MINUTES = 10
 ALGORITHMS = ("EdDSA", "ES256")
 MAX_TOKEN_CHARS = 8000
 MAX_DID_CHARS = 500  # what Credential.recipient_did holds
-
-
-class DidProofRefused(LearnerError):
-    """The signed challenge does not prove control of the DID; `message` tells the learner why."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code)
-        self.code, self.message = code, message
-
 
 
 # --- Challenges ------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from badges.models import Achievement
 from learners.models import LearnerProfile
-from learners.services import IMPORT_MAX_BYTES
 
 EQF_CHOICES = [("", _("Any level"))] + [(str(level), _("Level %(level)s") % {"level": level}) for level in range(1, 9)]
 
@@ -26,40 +25,6 @@ class CatalogueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].choices = [("", _("All issuers")), *issuers]
         self.fields["field"].choices = [("", _("All fields")), *[(value, value) for value in fields]]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Badge image or credential file"),
-        required=False,
-        help_text=_("A PNG or SVG badge, or a JSON or JWT file. At most 5 MB."),
-    )
-    pasted = forms.CharField(
-        label=_("Or paste the credential"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text=_("The JSON text or the JSON Web Token (JWT)."),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload is not None and upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB. Please choose a smaller file."))
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.errors and not cleaned.get("file") and not (cleaned.get("pasted") or "").strip():
-            raise forms.ValidationError(_("Choose a file or paste a credential."))
-        if cleaned.get("file") and (cleaned.get("pasted") or "").strip():
-            raise forms.ValidationError(_("Choose a file or paste a credential, not both."))
-        return cleaned
-
-    def data_and_name(self) -> tuple[bytes, str]:
-        upload = self.cleaned_data.get("file")
-        if upload is not None:
-            return upload.read(IMPORT_MAX_BYTES + 1), upload.name or ""
-        return self.cleaned_data["pasted"].strip().encode("utf-8"), ""
 
 
 class PublicProfileForm(forms.ModelForm):

@@ -6,43 +6,31 @@ import json
 import re
 import tempfile
 import zipfile
+from datetime import datetime
 from typing import IO, Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from badges.models import Credential
+from learners.errors import DeletionRefused, ExportTooLarge, ImportUnreadable, LearnerError
 from learners.models import DidChallenge, ExternalCredential, LearnerDid, LearnerProfile
 from learners.selectors import (
     credential_state,
     learner_verified_emails,
 )
 from learners.signals import learner_erase, learner_export_collect
-from ob3.limits import LimitExceeded
 from verification.checking import offline_verify
+from verification.forms import too_big_message, upload_max_bytes
+from verification.verdicts import limit_message
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 EXPORT_MAX_BYTES = 500 * 1024 * 1024
-
-
-class LearnerError(Exception):
-    """A request the learner can fix; the message is shown to them."""
-
-
-class ImportUnreadable(LearnerError):
-    """Not a credential we can read: the reason says why. `limit` is set when ob3 refused the input for its
-    size before checking it (ob3.limits.LimitExceeded)."""
-
-    def __init__(self, reason: str, *, limit: LimitExceeded | None = None):
-        super().__init__(reason)
-        self.limit = limit
-
-
-class ExportTooLarge(LearnerError):
-    pass
 
 
 # --- Sharing -------------------------------------------------------------------------------------------
@@ -55,7 +43,7 @@ def credential_share_set(*, credential: Credential, learner: AbstractBaseUser, e
     """Switch the public verification page (and the public profile entry) of a credential on or off."""
     _check_owns(credential, learner)
     if enabled and not credential.document:
-        raise LearnerError("only a signed credential can be shared")
+        raise LearnerError("not_signed", _("This credential can be shared once it has been signed."))
     if credential.share_enabled != enabled:
         credential.share_enabled = enabled
         credential.save(update_fields=["share_enabled", "updated_at"])
@@ -98,8 +86,9 @@ def _describe(credential: dict[str, Any]) -> tuple[str, str, str]:
     return (name or _text(credential.get("name")))[:300], issuer_name[:300], identifier[:500]
 
 
-def external_credential_import(*, user: AbstractBaseUser, data: bytes, filename: str = "") -> ExternalCredential:
-    """Verify `data` offline and keep it in the learner's wallet with ob3's verdict and every check.
+def external_credential_import(*, user: AbstractBaseUser, data: bytes | str, filename: str = "") -> ExternalCredential:
+    """Verify `data` (a file's bytes, or pasted text) offline and keep it in the learner's wallet with ob3's
+    verdict and every check.
 
     Offline: this site's issuers' keys and status lists come from the database, nothing is fetched from
     another site, so another issuer's credential reads "unconfirmed" (the page says why and what to do).
@@ -107,17 +96,24 @@ def external_credential_import(*, user: AbstractBaseUser, data: bytes, filename:
     credential, broken file); nothing is stored then. A credential that fails verification is kept with
     its verdict, so the learner can see why.
     """
-    if len(data) > IMPORT_MAX_BYTES:
-        raise ImportUnreadable("too_large")
+    data = data.encode("utf-8") if isinstance(data, str) else data
+    # One limit with the check-a-credential page: its form stops a large file, this stops pasted text
+    # and every other caller.
+    if len(data) > upload_max_bytes():
+        raise ImportUnreadable("too_large", too_big_message())
     if not data.strip():
-        raise ImportUnreadable("empty")
+        raise ImportUnreadable("empty", _("The file is empty."))
     result = offline_verify(data=data).result
     if result.limit is not None:
-        raise ImportUnreadable("over_limit", limit=result.limit)
+        raise ImportUnreadable(
+            "over_limit", limit_message(result.limit.limit, result.limit.maximum), limit=result.limit
+        )
     if result.credential is None or result.format is None:
         format_check = result.check("format")
         reason = next((c.reason for c in result.checks if not c.passed), format_check.reason if format_check else "")
-        raise ImportUnreadable(reason)
+        raise ImportUnreadable("not_a_credential", _(
+            "We could not find a credential in this. It must be an Open Badges 3.0 badge image (PNG or SVG), a "
+            "JSON credential or a JWT. Details: %(reason)s") % {"reason": reason})
     name, issuer_name, credential_id = _describe(result.credential)
     if credential_id:
         existing = ExternalCredential.objects.filter(user=user, credential_id=credential_id).first()
@@ -166,7 +162,9 @@ class _CappedZip:
     def add(self, name: str, content: bytes | str) -> None:
         self.zip.writestr(name, content)
         if self.file.tell() > self.limit:
-            raise ExportTooLarge("export_too_large")
+            raise ExportTooLarge(
+                "export_too_large", _("Your data is too large to download in one file. Please contact support.")
+            )
 
 
 def _credential_files(credential: Credential) -> list[tuple[str, bytes]]:
@@ -185,6 +183,24 @@ def _credential_files(credential: Credential) -> list[tuple[str, bytes]]:
     return files
 
 
+def _credential_summary(credential: Credential, *, folder: str, now: datetime) -> dict[str, Any]:
+    return {
+        "id": str(credential.public_id),
+        "achievement": credential.achievement.name,
+        "issuer": credential.issuer.name,
+        "status": credential.status,
+        "state": credential_state(credential, now=now).key,
+        "recipient_name": credential.recipient_name,
+        "recipient_email": credential.recipient_email,
+        "valid_from": credential.valid_from.isoformat(),
+        "valid_until": credential.valid_until.isoformat() if credential.valid_until else None,
+        "revoked_at": credential.revoked_at.isoformat() if credential.revoked_at else None,
+        "shared_publicly": credential.share_enabled,
+        "replaces": str(credential.replaces.public_id) if credential.replaces else None,
+        "folder": folder if credential.document else None,
+    }
+
+
 def learner_export_write(*, user: AbstractBaseUser, file: IO[bytes], limit: int = EXPORT_MAX_BYTES) -> None:
     """Write everything the platform holds about the learner as a zip into `file` (a temporary file)."""
     now = timezone.now()
@@ -197,21 +213,7 @@ def learner_export_write(*, user: AbstractBaseUser, file: IO[bytes], limit: int 
     summary = []
     for credential in credentials:
         folder = f"credentials/{_safe_name(credential.achievement.name)}-{credential.public_id}"
-        summary.append({
-            "id": str(credential.public_id),
-            "achievement": credential.achievement.name,
-            "issuer": credential.issuer.name,
-            "status": credential.status,
-            "state": credential_state(credential, now=now).key,
-            "recipient_name": credential.recipient_name,
-            "recipient_email": credential.recipient_email,
-            "valid_from": credential.valid_from.isoformat(),
-            "valid_until": credential.valid_until.isoformat() if credential.valid_until else None,
-            "revoked_at": credential.revoked_at.isoformat() if credential.revoked_at else None,
-            "shared_publicly": credential.share_enabled,
-            "replaces": str(credential.replaces.public_id) if credential.replaces else None,
-            "folder": folder if credential.document else None,
-        })
+        summary.append(_credential_summary(credential, folder=folder, now=now))
         for name, content in _credential_files(credential):
             archive.add(f"{folder}/{name}", content)
     externals = []
@@ -267,10 +269,6 @@ def learner_export_tempfile(*, user: AbstractBaseUser, limit: int = EXPORT_MAX_B
 
 
 # --- Erasure -------------------------------------------------------------------------------------------
-class DeletionRefused(LearnerError):
-    pass
-
-
 @transaction.atomic
 def learner_account_delete(*, user: AbstractBaseUser, password: str) -> None:
     """Erase a person's account and personal data, keeping what others rely on verifiable.
@@ -288,9 +286,11 @@ def learner_account_delete(*, user: AbstractBaseUser, password: str) -> None:
     - Credentials still waiting to be signed lose the name too, so it never gets signed in.
     """
     if not user.check_password(password):
-        raise DeletionRefused("wrong_password")
+        raise DeletionRefused("wrong_password", _("The password is not correct."))
     if user.issuer_memberships.exists():
-        raise DeletionRefused("issuer_member")
+        raise DeletionRefused(
+            "issuer_member", _("You work for an issuer on Mikromerit. Ask an owner of the issuer to remove you first.")
+        )
     emails = learner_verified_emails(user)
     Credential.objects.filter(recipient_email__in=emails).update(
         recipient_email="", recipient_name="", share_enabled=False, updated_at=timezone.now()
@@ -321,9 +321,6 @@ def _has_field(model: type, name: str) -> bool:
 
 
 def _delete_sign_in_methods(user: AbstractBaseUser) -> None:
-    from allauth.mfa.models import Authenticator
-    from allauth.socialaccount.models import SocialAccount
-
     Authenticator.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
 

@@ -26,7 +26,8 @@ from issuers.selectors import issuer_memberships_for_user
 from kernel.public_urls import public_url
 from learners import dids, services
 from learners.access import access_credential_for_learner, access_external_credential_for_learner
-from learners.forms import CatalogueFilterForm, DeleteAccountForm, DidProofForm, ImportForm, PublicProfileForm
+from learners.errors import DeletionRefused, DidProofRefused, ExportTooLarge, ImportUnreadable, LearnerError
+from learners.forms import CatalogueFilterForm, DeleteAccountForm, DidProofForm, PublicProfileForm
 from learners.selectors import (
     catalogue_facets,
     catalogue_search,
@@ -41,6 +42,7 @@ from learners.selectors import (
 )
 from learners.sharing import credential_share_url, linkedin_add_url, qr_svg
 from verification import verdicts
+from verification.forms import VerifyForm
 
 CATALOGUE_PAGE_SIZE = 12
 
@@ -194,8 +196,8 @@ def credential_share(request: HttpRequest, public_id: str) -> HttpResponse:
     enabled = request.POST.get("enabled") == "on"
     try:
         services.credential_share_set(credential=credential, learner=request.user, enabled=enabled)
-    except services.LearnerError:
-        messages.error(request, _("This credential can be shared once it has been signed."))
+    except LearnerError as refusal:
+        messages.error(request, refusal.message)
     else:
         messages.success(request, _("Sharing is on. Anyone with the link can check this credential.") if enabled
                          else _("Sharing is off. The link no longer shows this credential."))
@@ -203,28 +205,19 @@ def credential_share(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 # --- Import --------------------------------------------------------------------------------------------
-IMPORT_REASONS = {
-    "too_large": lambda: _("The file is larger than 5 MB. Please choose a smaller file."),
-    "empty": lambda: _("The file is empty."),
-}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def credential_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    """A credential from elsewhere, sent through the check-a-credential form (and its size limit). Anything
+    readable is kept with its verdict, a failing one too, so the learner sees why."""
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     if request.method == "POST" and form.is_valid():
-        data, filename = form.data_and_name()
         try:
-            external = services.external_credential_import(user=request.user, data=data, filename=filename)
-        except services.ImportUnreadable as exc:
-            reason = IMPORT_REASONS.get(str(exc))
-            if exc.limit is not None:
-                form.add_error(None, verdicts.limit_message(exc.limit.limit, exc.limit.maximum))
-            else:
-                form.add_error(None, reason() if reason else _(
-                    "We could not find a credential in this. It must be an Open Badges 3.0 badge image (PNG or "
-                    "SVG), a JSON credential or a JWT. Details: %(reason)s") % {"reason": str(exc)})
+            external = services.external_credential_import(
+                user=request.user, data=form.data_to_check(), filename=form.file_name()
+            )
+        except ImportUnreadable as refusal:
+            form.add_error(None, refusal.message)
         else:
             messages.success(request, _("The credential is in your wallet. Here is what we could check."))
             return redirect("learners:external", public_id=external.public_id)
@@ -274,7 +267,7 @@ def did_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             learner_did = dids.learner_did_prove(user=request.user, token=form.cleaned_data["signed"])
-        except dids.DidProofRefused as refusal:
+        except DidProofRefused as refusal:
             form.add_error("signed", refusal.message)
         else:
             messages.success(request, _(
@@ -315,8 +308,8 @@ def export_page(request: HttpRequest) -> HttpResponse:
 def export_download(request: HttpRequest) -> HttpResponse:
     try:
         file = services.learner_export_tempfile(user=request.user)
-    except services.ExportTooLarge:
-        messages.error(request, _("Your data is too large to download in one file. Please contact support."))
+    except ExportTooLarge as refusal:
+        messages.error(request, refusal.message)
         return redirect("learners:export")
     name = f"mikromerit-{timezone.localdate():%Y-%m-%d}.zip"
     response = FileResponse(file, as_attachment=True, filename=name, content_type="application/zip")
@@ -331,12 +324,8 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.learner_account_delete(user=request.user, password=form.cleaned_data["password"])
-        except services.DeletionRefused as exc:
-            if str(exc) == "wrong_password":
-                form.add_error("password", _("The password is not correct."))
-            else:
-                form.add_error(None, _(
-                    "You work for an issuer on Mikromerit. Ask an owner of the issuer to remove you first."))
+        except DeletionRefused as refusal:
+            form.add_error("password" if refusal.code == "wrong_password" else None, refusal.message)
         else:
             logout(request)
             messages.success(request, _("Your account and your personal data have been deleted."))

@@ -82,14 +82,14 @@ def owner(issuer):
 
 @pytest.fixture
 def application(achievement, learner):
-    from assessment.services import application_start
+    from assessment.applications import application_start
 
     return application_start(achievement=achievement, learner=learner, language="sv")
 
 
 @pytest.fixture
 def file_evidence(application, learner, outcome):
-    from assessment.services import evidence_add
+    from assessment.applications import evidence_add
 
     return evidence_add(
         application=application,
@@ -103,7 +103,7 @@ def file_evidence(application, learner, outcome):
 
 @pytest.fixture
 def submitted(application, learner, file_evidence, django_capture_on_commit_callbacks):
-    from assessment.services import application_submit
+    from assessment.applications import application_submit
 
     with django_capture_on_commit_callbacks(execute=True):
         application_submit(application=application, by=learner)

@@ -5,7 +5,8 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from assessment.services import application_submit, evidence_add, mentor_invitation_accept, mentor_invite
+from assessment.applications import application_start, application_submit, evidence_add
+from assessment.mentors import mentor_invitation_accept, mentor_invite
 from issuers.models import Role
 from tests.assessment.conftest import upload
 from tests.factories import make_issuer, make_member, make_user
@@ -24,8 +25,6 @@ def expect(default, **overrides):
 
 @pytest.fixture
 def world(issuer, achievement, outcome, learner):
-    from assessment.services import application_start
-
     draft = application_start(achievement=achievement, learner=learner)
     file = evidence_add(application=draft, by=learner, outcome=outcome, title="Intyg", upload=upload())
     mentor = make_user("maja")
@@ -158,7 +157,6 @@ def test_unknown_and_malformed_ids_are_404(client, learner, issuer):
 
 def test_the_page_explains_why_an_assessor_cannot_assess_their_own_application(client, achievement, outcome, issuer):
     from assessment.models import Assessment
-    from assessment.services import application_start
 
     assessor = make_member(issuer, "asa", Role.ASSESSOR).user
     own = application_start(achievement=achievement, learner=assessor)

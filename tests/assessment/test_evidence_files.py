@@ -3,13 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from assessment.services import (
-    OutcomeScoreInput,
-    application_assess,
-    application_submit,
-    evidence_add,
-    evidence_set_public,
-)
+from assessment.applications import application_submit, evidence_add, evidence_set_public
+from assessment.assessing import OutcomeScoreInput, application_assess
 from tests.assessment.conftest import PDF, levels, upload
 from tests.factories import make_user
 

@@ -3,13 +3,8 @@
 import pytest
 from django.core import mail
 
-from assessment.services import (
-    OutcomeScoreInput,
-    application_assess,
-    application_name_set,
-    application_submit,
-    evidence_add,
-)
+from assessment.applications import application_name_set, application_submit, evidence_add
+from assessment.assessing import OutcomeScoreInput, application_assess
 from badges.credentials.signing import credential_sign
 from badges.models import Credential
 from tests.assessment.conftest import levels, upload

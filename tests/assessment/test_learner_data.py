@@ -10,7 +10,12 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from assessment.applications import application_start, evidence_add
+from assessment.assessing import OutcomeScoreInput, application_assess
+from assessment.awards import award_batch_confirm, award_batch_prepare
 from assessment.csv_import import RecipientRow
+from assessment.files import evidence_storage
+from assessment.mentors import mentor_comment_add, mentor_invitation_accept, mentor_invite
 from assessment.models import (
     Application,
     Assessment,
@@ -21,18 +26,6 @@ from assessment.models import (
     MentorInvitation,
     OutcomeScore,
     Submission,
-)
-from assessment.services import (
-    OutcomeScoreInput,
-    application_assess,
-    application_start,
-    award_batch_confirm,
-    award_batch_prepare,
-    evidence_add,
-    evidence_storage,
-    mentor_comment_add,
-    mentor_invitation_accept,
-    mentor_invite,
 )
 from badges.credentials.signing import credential_sign
 from learners.dids import did_challenge_create, learner_did_prove

@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from freezegun import freeze_time
 
+from assessment.applications import application_submit
+from assessment.mentors import mentor_invite
 from assessment.models import MentorInvitation
-from assessment.services import mentor_invite
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +69,6 @@ def test_the_link_expires(client, invitation_link):
 
 
 def test_mentoring_ends_when_the_application_is_sent(client, application, learner, invitation_link, file_evidence):
-    from assessment.services import application_submit
-
     client.force_login(make_user("maja"))
     client.post(invitation_link)
     application_submit(application=application, by=learner)

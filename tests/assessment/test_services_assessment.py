@@ -3,17 +3,10 @@
 import pytest
 from django.core import mail
 
+from assessment.applications import application_start, application_submit, evidence_add, evidence_remove
+from assessment.assessing import OutcomeScoreInput, application_assess, assessment_policy_set
 from assessment.models import Application, AssessmentAuditEvent, Evidence, Submission
-from assessment.services import (
-    OutcomeScoreInput,
-    application_assess,
-    application_start,
-    application_submit,
-    assessment_policy_set,
-    assessment_queue,
-    evidence_add,
-    evidence_remove,
-)
+from assessment.selectors import assessment_queue
 from badges.models import Achievement
 from kernel.errors import ApplicationError
 from tests.assessment.conftest import docx_bytes, levels, upload

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessment.applications import application_start, application_submit, evidence_add
+from assessment.awards import award_batch_prepare
 from assessment.csv_import import RecipientRow
-from assessment.services import application_start, application_submit, award_batch_prepare, evidence_add
 from badges.credentials.issuing import credential_issue
 from badges.credentials.signing import credential_sign
 from badges.models import Achievement

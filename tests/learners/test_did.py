@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
-from learners.dids import DidProofRefused, did_challenge_create, learner_did_prove
+from learners.dids import did_challenge_create, learner_did_prove
+from learners.errors import DidProofRefused
 from learners.models import DidChallenge, LearnerDid
 from learners.selectors import learner_verified_did
 from ob3.keys import P256, LocalSigner

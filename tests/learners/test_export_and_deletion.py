@@ -10,10 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from badges.models import Credential
+from learners.errors import DeletionRefused, ExportTooLarge
 from learners.models import ExternalCredential, LearnerProfile
 from learners.services import (
-    DeletionRefused,
-    ExportTooLarge,
     external_credential_import,
     learner_account_delete,
     learner_export_extra_files,
@@ -120,8 +119,9 @@ def test_issuer_members_are_asked_to_leave_their_issuer_first(issuer):
     from tests.factories import make_member
 
     member = make_member(issuer, "eli", "assessor").user
-    with pytest.raises(DeletionRefused):
+    with pytest.raises(DeletionRefused) as refused:
         learner_account_delete(user=member, password="correct-horse-battery")
+    assert refused.value.code == "issuer_member"
     member.refresh_from_db()
     assert member.is_active
 

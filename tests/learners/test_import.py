@@ -7,8 +7,10 @@ from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
+from learners.errors import ImportUnreadable
 from learners.models import ExternalCredential
-from learners.services import IMPORT_MAX_BYTES, ImportUnreadable, external_credential_import
+from learners.services import external_credential_import
+from verification.forms import upload_max_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +52,7 @@ def test_pasted_json_is_verified_and_a_second_import_does_not_duplicate(credenti
 def test_a_tampered_credential_is_kept_as_invalid_with_the_reason(credential, amina_client):
     tampered = json.loads(json.dumps(credential.document))
     tampered["credentialSubject"]["achievement"]["name"] = "Överläkare"
-    amina_client.post(reverse("learners:import"), {"pasted": json.dumps(tampered)})
+    amina_client.post(reverse("learners:import"), {"text": json.dumps(tampered)})
     external = ExternalCredential.objects.get()
     assert external.verdict == "invalid"
     failed = [check for check in external.verification["checks"] if not check["passed"]]
@@ -120,13 +122,22 @@ def test_garbage_gets_a_clear_message_and_nothing_is_stored(amina_client, data, 
 
 
 def test_a_file_over_the_limit_is_refused_with_a_message(amina_client):
-    big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * IMPORT_MAX_BYTES)
+    big = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * upload_max_bytes())
     response = amina_client.post(reverse("learners:import"), {"file": big}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert "larger than 5 MB" in response.content.decode()
+    assert "The file is too large. A credential is at most 5 MB." in response.content.decode()
     assert not ExternalCredential.objects.exists()
-    with pytest.raises(ImportUnreadable):
-        external_credential_import(user=response.wsgi_request.user, data=b"{" * (IMPORT_MAX_BYTES + 1))
+    with pytest.raises(ImportUnreadable) as refused:
+        external_credential_import(user=response.wsgi_request.user, data=b"{" * (upload_max_bytes() + 1))
+    assert refused.value.code == "too_large"
+
+
+def test_pasted_text_over_the_limit_is_refused_by_the_import_itself(amina_client, settings):
+    settings.VERIFY_UPLOAD_MAX_BYTES = 2048  # the form only checks a file's size; the service checks the rest
+    response = amina_client.post(reverse("learners:import"), {"text": "{" * 2049}, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert 'class="error-summary"' in html and "The file is too large." in html
+    assert not ExternalCredential.objects.exists()
 
 
 def test_an_empty_form_asks_for_a_file_or_text(amina_client):
@@ -183,7 +194,7 @@ def test_input_over_a_limit_is_refused_with_its_name_and_nothing_is_stored(amina
     from ob3.limits import DEFAULT_LIMITS
 
     assert DEFAULT_LIMITS.max_depth == 32 and DEFAULT_LIMITS.max_array_length == 500  # the words below
-    response = amina_client.post(reverse("learners:import"), {"pasted": text}, HTTP_ACCEPT_LANGUAGE="en")
+    response = amina_client.post(reverse("learners:import"), {"text": text}, HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert 'class="error-summary"' in html and words in html
     assert "We could not find a credential" not in html
@@ -191,6 +202,6 @@ def test_input_over_a_limit_is_refused_with_its_name_and_nothing_is_stored(amina
     with pytest.raises(ImportUnreadable) as refused:
         external_credential_import(user=amina, data=text.encode())
     assert refused.value.limit is not None
-    swedish = amina_client.post(reverse("learners:import"), {"pasted": text}, HTTP_ACCEPT_LANGUAGE="sv")
+    swedish = amina_client.post(reverse("learners:import"), {"text": text}, HTTP_ACCEPT_LANGUAGE="sv")
     assert "Intyget kontrollerades inte" in swedish.content.decode()
     assert not ExternalCredential.objects.exists()

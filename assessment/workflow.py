@@ -1,0 +1,89 @@
+"""The steps every application service shares: lock the row, check who may change it and when, record
+the step in the audit trail, and tell the learner.
+
+    draft ──submit──► submitted ──approve──► approved: the credential is issued
+      ▲                   │   (two approvals required: submitted ─► second_approval ─► approved)
+      │                   ├──reject──► rejected
+      └──────revise───────┘   (revision_requested: the learner edits and submits a new round)
+
+Each service checks first (status, roles, input) and only then changes anything, in one transaction.
+Every step is written to the append-only `AssessmentAuditEvent`; e-mails to the learner are rendered at
+once (in the learner's language) and sent after the commit. The services live beside this module
+(applications, mentors, assessing, awards); the reads are in selectors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from assessment.models import Application, AssessmentAuditEvent, AwardBatch
+from badges.models import Achievement
+from kernel.errors import ApplicationError
+
+
+def audit_record(
+    *,
+    achievement: Achievement,
+    kind: str,
+    actor: AbstractBaseUser | None,
+    application: Application | None = None,
+    batch: AwardBatch | None = None,
+    **data: Any,
+) -> AssessmentAuditEvent:
+    return AssessmentAuditEvent.objects.create(
+        achievement=achievement, application=application, batch=batch, kind=kind, actor=actor, data=data
+    )
+
+
+def learner_email(user: AbstractBaseUser) -> str | None:
+    """The learner's verified primary e-mail address: the only address a credential is issued to."""
+    address = EmailAddress.objects.filter(user=user, primary=True, verified=True).first()
+    return address.email if address else None
+
+
+def application_lock(application: Application) -> Application:
+    """The application re-read under a row lock, so two requests cannot both move it on."""
+    return Application.objects.select_for_update().select_related("achievement__issuer").get(pk=application.pk)
+
+
+def application_check_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise ApplicationError(
+            "not_editable", _("This application has been sent for assessment and cannot be changed now.")
+        )
+
+
+def application_check_learner(application: Application, by: AbstractBaseUser) -> None:
+    if application.learner_id != by.pk:
+        raise ApplicationError("not_learner", _("Only the learner can change the application."))
+
+
+def learner_notify(application: Application, template: str, **context: Any) -> None:
+    """Render now, in the learner's language, and send once the transaction has committed."""
+    if application.learner is None:  # erased
+        return
+    address = learner_email(application.learner)
+    if address is None:
+        return
+    context = {
+        "application": application,
+        "achievement": application.achievement,
+        "issuer": application.achievement.issuer,
+        "application_url": settings.PUBLIC_BASE_URL
+        + reverse("applications:detail", args=[application.public_id]),
+        **context,
+    }
+    with translation.override(application.language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"assessment/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"assessment/email/{template}_message.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
