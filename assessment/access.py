@@ -9,8 +9,6 @@ mentors they invited (while the application is a draft) and the assessors of the
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.http import Http404
 
 from assessment.models import Application, AwardBatch, Evidence
@@ -18,18 +16,9 @@ from badges.models import Achievement
 from issuers.access import access_membership_for_user
 from issuers.models import IssuerMember
 from issuers.roles import Capability
+from kernel.lookups import first_or_404
 
 User = AbstractBaseUser | AnonymousUser
-
-
-def _first(queryset, **lookup) -> Model:  # noqa: ANN001
-    try:
-        found = queryset.filter(**lookup).first()
-    except ValidationError:  # not a UUID
-        raise Http404 from None
-    if found is None:
-        raise Http404
-    return found
 
 
 def _signed_in(user: User) -> None:
@@ -41,13 +30,13 @@ def access_achievement_to_apply_for(user: User, achievement_public_id: str) -> A
     """Any signed-in person may apply for a published achievement."""
     _signed_in(user)
     achievements = Achievement.objects.select_related("issuer").filter(status=Achievement.Status.PUBLISHED)
-    return _first(achievements, public_id=achievement_public_id)
+    return first_or_404(achievements, public_id=achievement_public_id)
 
 
 def access_application_for_learner(user: User, application_public_id: str) -> Application:
     _signed_in(user)
     applications = Application.objects.select_related("achievement__issuer", "credential")
-    return _first(applications, public_id=application_public_id, learner=user)
+    return first_or_404(applications, public_id=application_public_id, learner=user)
 
 
 def access_application_for_mentor(user: User, application_public_id: str) -> Application:
@@ -58,7 +47,7 @@ def access_application_for_mentor(user: User, application_public_id: str) -> App
         mentor_invitations__mentor=user,
         mentor_invitations__revoked_at__isnull=True,
     )
-    return _first(applications.distinct(), public_id=application_public_id)
+    return first_or_404(applications.distinct(), public_id=application_public_id)
 
 
 def access_assessor_membership(user: User, issuer_slug: str) -> IssuerMember:
@@ -73,13 +62,13 @@ def access_application_for_assessor(
     applications = Application.objects.select_related("achievement__issuer", "learner", "credential").filter(
         achievement__issuer=member.issuer, submitted_at__isnull=False
     )
-    return member, _first(applications, public_id=application_public_id)
+    return member, first_or_404(applications, public_id=application_public_id)
 
 
 def access_evidence_file_for_user(user: User, evidence_public_id: str) -> Evidence:
     """A private evidence file, for its learner, an invited mentor (draft) or an assessor (submitted)."""
     _signed_in(user)
-    evidence = _first(
+    evidence = first_or_404(
         Evidence.objects.select_related("application__achievement__issuer").exclude(file=""),
         public_id=evidence_public_id,
     )
@@ -102,7 +91,7 @@ def access_evidence_file_for_user(user: User, evidence_public_id: str) -> Eviden
 def access_public_evidence(share_id: str) -> Evidence:
     """Evidence the learner made public, once it is part of an issued credential; anyone may see it."""
     evidence = Evidence.objects.select_related("application")
-    return _first(
+    return first_or_404(
         evidence,
         share_id=share_id,
         is_public=True,
@@ -121,10 +110,10 @@ def access_award_batch_for_member(
 ) -> tuple[IssuerMember, AwardBatch]:
     member = access_award_membership(user, issuer_slug)
     batches = AwardBatch.objects.select_related("achievement", "issuer").filter(issuer=member.issuer)
-    return member, _first(batches, public_id=batch_public_id)
+    return member, first_or_404(batches, public_id=batch_public_id)
 
 
 def access_published_achievement_of_issuer(member: IssuerMember, achievement_public_id: str) -> Achievement:
     """A published achievement of an issuer the caller already passed a gate for."""
     achievements = Achievement.objects.filter(issuer=member.issuer, status=Achievement.Status.PUBLISHED)
-    return _first(achievements, public_id=achievement_public_id)
+    return first_or_404(achievements, public_id=achievement_public_id)

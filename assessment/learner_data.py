@@ -18,7 +18,6 @@ import json
 import re
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, Value
@@ -38,6 +37,7 @@ from assessment.models import (
     Submission,
 )
 from assessment.workflow import audit_record
+from kernel.emails import verified_emails
 
 SNAPSHOT_KEPT = ("evidence", "outcome", "kind")  # ids and the kind: no words or names of the learner
 
@@ -225,8 +225,7 @@ def learner_applications_erase(*, user: AbstractBaseUser) -> int:
             actor=None,
         )
     # Direct awards name their recipients by address; the credentials keep their own (hashed) record.
-    emails = [email.lower() for email in EmailAddress.objects.filter(user=user, verified=True)
-              .values_list("email", flat=True)]
+    emails = verified_emails(user)
     if emails:
         AwardRecipient.objects.filter(email__in=emails).update(email="", name="")
     # Invitations to this person to mentor someone else: the address is theirs; the invitation ends.

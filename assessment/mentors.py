@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Application, AssessmentAuditEvent, MentorComment, MentorInvitation
 from assessment.workflow import application_check_editable, application_check_learner, application_lock, audit_record
+from kernel.emails import all_emails, has_verified_email
 from kernel.errors import ApplicationError
 from kernel.tokens import secret_token, secret_token_hash
 
@@ -32,7 +32,7 @@ def mentor_invite(*, application: Application, by: AbstractBaseUser, email: str)
     application = application_lock(application)
     application_check_editable(application)
     email = email.strip().lower()
-    if email in {address.lower() for address in EmailAddress.objects.filter(user=by).values_list("email", flat=True)}:
+    if email in all_emails(by):
         raise ApplicationError("self_mentor", _("Invite someone else: this is your own e-mail address."))
     token = secret_token()
     invitation = MentorInvitation.objects.create(
@@ -71,7 +71,7 @@ def mentor_invitation_check(*, token: str, user: AbstractBaseUser, lock: bool = 
         raise ApplicationError("expired", _("This invitation has expired. Ask the learner to invite you again."))
     if invitation.application.learner_id == user.pk:
         raise ApplicationError("own_application", _("This is an invitation to your own application."))
-    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+    if not has_verified_email(user, invitation.email):
         raise ApplicationError(
             "wrong_email",
             _("This invitation was sent to %(email)s. Sign in with that address, or add and verify it in your account.")

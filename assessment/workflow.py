@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Application, AssessmentAuditEvent, AwardBatch
 from badges.models import Achievement
+from kernel.emails import primary_verified_email
 from kernel.errors import ApplicationError
 
 
@@ -47,8 +47,7 @@ def audit_record(
 
 def learner_email(user: AbstractBaseUser) -> str | None:
     """The learner's verified primary e-mail address: the only address a credential is issued to."""
-    address = EmailAddress.objects.filter(user=user, primary=True, verified=True).first()
-    return address.email if address else None
+    return primary_verified_email(user)
 
 
 def application_lock(application: Application) -> Application:

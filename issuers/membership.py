@@ -10,7 +10,6 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from issuers.errors import MembershipRefused
 from issuers.models import Issuer, IssuerInvitation, IssuerMember, Role
+from kernel.emails import has_verified_email
 from kernel.tokens import secret_token, secret_token_hash
 
 logger = logging.getLogger(__name__)
@@ -112,8 +112,7 @@ def check_invitation_acceptable(invitation: IssuerInvitation | None, user: Abstr
         raise MembershipRefused("invalid", _("This invitation link is not valid or has already been used."))
     if invitation.expires_at <= timezone.now():
         raise MembershipRefused("expired", _("This invitation has expired. Ask the owner to invite you again."))
-    verified = EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True)
-    if not verified.exists():
+    if not has_verified_email(user, invitation.email):
         raise MembershipRefused(
             "wrong_email",
             _(

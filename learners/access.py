@@ -7,33 +7,27 @@ never confirms which credentials are on the platform.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from badges.models import Credential
+from kernel.emails import verified_emails
+from kernel.lookups import first_or_404
 from learners.models import ExternalCredential
-from learners.selectors import learner_verified_emails
 
 
 def access_credential_for_learner(user: AbstractBaseUser | AnonymousUser, public_id: object) -> Credential:
     """One of the learner's credentials (any version of a renewal chain); 404 for everything else."""
     if not user.is_authenticated or not user.is_active:
         raise Http404
-    emails = learner_verified_emails(user)
+    emails = verified_emails(user)
     if not emails:
         raise Http404
-    try:
-        credential = (
-            Credential.objects.select_related("achievement", "issuer")
-            .filter(public_id=public_id, recipient_email__in=emails)
-            .exclude(status=Credential.Status.FAILED)
-            .first()
-        )
-    except ValidationError:  # not a UUID
-        raise Http404 from None
-    if credential is None:
-        raise Http404
-    return credential
+    credentials = (
+        Credential.objects.select_related("achievement", "issuer")
+        .filter(recipient_email__in=emails)
+        .exclude(status=Credential.Status.FAILED)
+    )
+    return first_or_404(credentials, public_id=public_id)
 
 
 def access_external_credential_for_learner(
@@ -42,10 +36,4 @@ def access_external_credential_for_learner(
     """A credential the learner imported; 404 for anyone else's and for unknown ids."""
     if not user.is_authenticated or not user.is_active:
         raise Http404
-    try:
-        external = ExternalCredential.objects.filter(public_id=public_id, user=user).first()
-    except ValidationError:
-        raise Http404 from None
-    if external is None:
-        raise Http404
-    return external
+    return first_or_404(ExternalCredential.objects.filter(user=user), public_id=public_id)

@@ -5,21 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from badges.models import Achievement, Credential
+from kernel.emails import verified_emails
 from learners.models import ExternalCredential, LearnerDid, LearnerProfile
-
-
-def learner_verified_emails(user: AbstractBaseUser | AnonymousUser) -> list[str]:
-    """The addresses a person has proven they own; only these match credentials (issuing lowercases)."""
-    if not user.is_authenticated:
-        return []
-    return sorted({email.lower() for email in EmailAddress.objects.filter(user=user, verified=True)
-                   .values_list("email", flat=True)})
 
 
 def learner_verified_did(user: AbstractBaseUser | AnonymousUser) -> str | None:
@@ -49,7 +41,7 @@ def _learner_credentials(emails: list[str]) -> QuerySet[Credential]:
 
 def credential_list_for_learner(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Credential]:
     """The learner's credentials, newest first; of a renewal chain only the newest version."""
-    emails = learner_verified_emails(user)
+    emails = verified_emails(user)
     if not emails:
         return Credential.objects.none()
     renewed = _learner_credentials(emails).filter(replaces=OuterRef("pk"))

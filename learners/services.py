@@ -19,12 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges.models import Credential
+from kernel.emails import verified_emails
 from learners.errors import DeletionRefused, ExportTooLarge, ImportUnreadable, LearnerError
 from learners.models import DidChallenge, ExternalCredential, LearnerDid, LearnerProfile
-from learners.selectors import (
-    credential_state,
-    learner_verified_emails,
-)
+from learners.selectors import credential_state
 from learners.signals import learner_erase, learner_export_collect
 from verification.checking import offline_verify
 from verification.forms import too_big_message, upload_max_bytes
@@ -35,7 +33,7 @@ EXPORT_MAX_BYTES = 500 * 1024 * 1024
 
 # --- Sharing -------------------------------------------------------------------------------------------
 def _check_owns(credential: Credential, learner: AbstractBaseUser) -> None:
-    if credential.recipient_email.lower() not in learner_verified_emails(learner):
+    if credential.recipient_email.lower() not in verified_emails(learner):
         raise PermissionError("not the learner's credential")
 
 
@@ -155,9 +153,18 @@ def learner_export_extra_files(user: AbstractBaseUser) -> list[tuple[str, bytes]
 
 
 class _CappedZip:
+    """A zip written into `file` that refuses to grow past `limit` bytes. Closed on leaving the `with`
+    block, a refusal included, so no half-written archive is left for the garbage collector to close."""
+
     def __init__(self, file: IO[bytes], limit: int) -> None:
         self.zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED)
         self.file, self.limit = file, limit
+
+    def __enter__(self) -> _CappedZip:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.zip.close()
 
     def add(self, name: str, content: bytes | str) -> None:
         self.zip.writestr(name, content)
@@ -205,48 +212,47 @@ def learner_export_write(*, user: AbstractBaseUser, file: IO[bytes], limit: int 
     """Write everything the platform holds about the learner as a zip into `file` (a temporary file)."""
     now = timezone.now()
     profile = learner_profile_get(user=user)
-    emails = learner_verified_emails(user)
+    emails = verified_emails(user)
     credentials = list(
         Credential.objects.filter(recipient_email__in=emails).select_related("achievement", "issuer").order_by("pk")
     )
-    archive = _CappedZip(file, limit)
-    summary = []
-    for credential in credentials:
-        folder = f"credentials/{_safe_name(credential.achievement.name)}-{credential.public_id}"
-        summary.append(_credential_summary(credential, folder=folder, now=now))
-        for name, content in _credential_files(credential):
-            archive.add(f"{folder}/{name}", content)
-    externals = []
-    extensions = {"png": "png", "svg": "svg", "json": "json", "jwt": "jwt"}
-    for external in ExternalCredential.objects.filter(user=user).order_by("pk"):
-        folder = f"imported/{_safe_name(external.name)}-{external.public_id}"
-        archive.add(f"{folder}/credential.{extensions.get(external.format, 'bin')}", bytes(external.raw))
-        archive.add(f"{folder}/verification.json", json.dumps(external.verification, ensure_ascii=False, indent=2))
-        externals.append({"id": str(external.public_id), "name": external.name, "folder": folder,
-                          "verdict": external.verdict, "verified_at": external.verified_at.isoformat()})
-    extra = learner_export_extra_files(user)
-    for name, content in extra:
-        archive.add(f"other/{name.lstrip('/')}", content)
-    account = {
-        "exported_at": now.isoformat(),
-        "username": user.get_username(),
-        "name": " ".join(filter(None, [getattr(user, "first_name", ""), getattr(user, "last_name", "")])),
-        "date_joined": user.date_joined.isoformat() if getattr(user, "date_joined", None) else None,
-        "emails": [
-            {"email": address.email, "verified": address.verified, "primary": address.primary}
-            for address in EmailAddress.objects.filter(user=user).order_by("email")
-        ],
-        "public_profile": {
-            "enabled": profile.public_profile_enabled,
-            "handle": profile.public_handle,
-            "display_name": profile.display_name,
-        },
-        "did": _did_summary(user),
-        "credentials": summary,
-        "imported_credentials": externals,
-    }
-    archive.add("profile.json", json.dumps(account, ensure_ascii=False, indent=2))
-    archive.zip.close()
+    with _CappedZip(file, limit) as archive:
+        summary = []
+        for credential in credentials:
+            folder = f"credentials/{_safe_name(credential.achievement.name)}-{credential.public_id}"
+            summary.append(_credential_summary(credential, folder=folder, now=now))
+            for name, content in _credential_files(credential):
+                archive.add(f"{folder}/{name}", content)
+        externals = []
+        extensions = {"png": "png", "svg": "svg", "json": "json", "jwt": "jwt"}
+        for external in ExternalCredential.objects.filter(user=user).order_by("pk"):
+            folder = f"imported/{_safe_name(external.name)}-{external.public_id}"
+            archive.add(f"{folder}/credential.{extensions.get(external.format, 'bin')}", bytes(external.raw))
+            archive.add(f"{folder}/verification.json", json.dumps(external.verification, ensure_ascii=False, indent=2))
+            externals.append({"id": str(external.public_id), "name": external.name, "folder": folder,
+                              "verdict": external.verdict, "verified_at": external.verified_at.isoformat()})
+        extra = learner_export_extra_files(user)
+        for name, content in extra:
+            archive.add(f"other/{name.lstrip('/')}", content)
+        account = {
+            "exported_at": now.isoformat(),
+            "username": user.get_username(),
+            "name": " ".join(filter(None, [getattr(user, "first_name", ""), getattr(user, "last_name", "")])),
+            "date_joined": user.date_joined.isoformat() if getattr(user, "date_joined", None) else None,
+            "emails": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in EmailAddress.objects.filter(user=user).order_by("email")
+            ],
+            "public_profile": {
+                "enabled": profile.public_profile_enabled,
+                "handle": profile.public_handle,
+                "display_name": profile.display_name,
+            },
+            "did": _did_summary(user),
+            "credentials": summary,
+            "imported_credentials": externals,
+        }
+        archive.add("profile.json", json.dumps(account, ensure_ascii=False, indent=2))
 
 
 def _did_summary(user: AbstractBaseUser) -> dict[str, str] | None:
@@ -291,7 +297,7 @@ def learner_account_delete(*, user: AbstractBaseUser, password: str) -> None:
         raise DeletionRefused(
             "issuer_member", _("You work for an issuer on Mikromerit. Ask an owner of the issuer to remove you first.")
         )
-    emails = learner_verified_emails(user)
+    emails = verified_emails(user)
     Credential.objects.filter(recipient_email__in=emails).update(
         recipient_email="", recipient_name="", share_enabled=False, updated_at=timezone.now()
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
@@ -36,7 +38,6 @@ class VerifyForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Badge image or credential file"),
         required=False,
-        help_text=gettext_lazy("A PNG or SVG badge, or a .json or .jwt file. At most 5 MB."),
     )
     text = forms.CharField(
         label=gettext_lazy("Or paste the credential"),
@@ -44,6 +45,12 @@ class VerifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
         help_text=gettext_lazy("JSON, or a JWT (three parts separated by dots)."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("A PNG or SVG badge, or a .json or .jwt file. At most %(size)d MB.") % {
+            "size": upload_max_bytes() // (1024 * 1024)
+        }
 
     def clean(self) -> dict:
         cleaned = super().clean()

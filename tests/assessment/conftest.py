@@ -31,20 +31,6 @@ def evidence_in_memory(settings):
 
 
 @pytest.fixture
-def issuer(db):
-    from tests.factories import make_issuer
-
-    return make_issuer()
-
-
-@pytest.fixture
-def achievement(issuer):
-    from tests.factories import make_achievement
-
-    return make_achievement(issuer)
-
-
-@pytest.fixture
 def outcome(achievement):
     return achievement.learning_outcomes.get()
 

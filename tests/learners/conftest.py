@@ -2,20 +2,6 @@ import pytest
 
 
 @pytest.fixture
-def issuer(db):
-    from tests.factories import make_issuer
-
-    return make_issuer()
-
-
-@pytest.fixture
-def achievement(issuer):
-    from tests.factories import make_achievement
-
-    return make_achievement(issuer)
-
-
-@pytest.fixture
 def amina(db):
     from tests.factories import make_user
 

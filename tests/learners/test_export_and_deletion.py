@@ -75,8 +75,9 @@ def test_other_apps_add_their_files_through_the_export_hook(amina):
 
 
 def test_the_export_is_size_capped(credential, amina):
-    with pytest.raises(ExportTooLarge):
+    with pytest.raises(ExportTooLarge) as refused:
         learner_export_write(user=amina, file=io.BytesIO(), limit=1000)
+    assert refused.value.code == "export_too_large"
 
 
 def test_deleting_the_account_removes_personal_data_and_the_credential_still_verifies(credential, amina,
