@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -342,6 +343,55 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
     }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env_str("CELERY_BEAT_SCHEDULE_FILENAME") or VAR_DIR / "celerybeat-schedule")
+
+# --- Cache ---------------------------------------------------------------------------------------------
+# Rate limits are counts in the cache (kernel/ratelimit.py for the verification pages, allauth for sign-in),
+# so every web process must count in the same cache, and add to a count atomically: a per-process cache
+# (locmem, Django's default) lets each gunicorn worker allow the full rate on its own.
+#   redis://, rediss://  Redis, whose INCR is atomic. The default when the Celery broker is Redis.
+#   dbcache://           a table in the database (created after every `migrate`, kernel/apps.py). The production default
+#                        without Redis. Django's DatabaseCache adds by read-then-write, so two processes
+#                        could both write 6; kernel.ratelimit.DatabaseCounterCache locks the row first.
+#   locmem://            this process only: never in production.
+# FileBasedCache would be shared by the processes of one machine, but it too adds by read-then-write,
+# with no lock at all.
+_PER_PROCESS_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+
+
+def _cache(url: str) -> dict[str, Any]:
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "mikromerit"}
+    if scheme == "dbcache":
+        # A row per client and minute while it counts; culled (expired rows first) beyond this many.
+        return {
+            "BACKEND": "kernel.ratelimit.DatabaseCounterCache",
+            "LOCATION": "mikromerit_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": _PER_PROCESS_CACHE, "LOCATION": "mikromerit"}
+    # Only the scheme is repeated: the rest of a URL may hold a password.
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, dbcache:// or locmem:// (its scheme is {scheme!r})."
+    )
+
+
+_redis_broker = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else None
+CACHE_URL = env_str("CACHE_URL") or _redis_broker or ("dbcache://" if PRODUCTION else None)
+if CACHE_URL:
+    CACHES = {"default": _cache(CACHE_URL), "ratelimit": _cache(CACHE_URL)}
+else:
+    # The embedded default (`make run`): rate-limit counts live in the SQLite database, which every process
+    # of this checkout shares (scripts/dev_run.py creates the table). The rest (fetched documents, allauth's
+    # counts for the one development web server) stays in the process's memory.
+    CACHES = {"default": _cache("locmem://"), "ratelimit": _cache("dbcache://")}
+RATELIMIT_USE_CACHE = "ratelimit"
+if PRODUCTION and any(cache["BACKEND"] == _PER_PROCESS_CACHE for cache in CACHES.values()):
+    raise ImproperlyConfigured(
+        "CACHE_URL=locmem:// counts rate limits in each process alone; production needs a shared cache: "
+        "redis://… or dbcache://."
+    )
 
 # --- Logging -------------------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

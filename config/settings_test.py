@@ -20,3 +20,10 @@ STORAGES = {
 CELERY_BROKER_URL = "memory://"
 # allauth's per-address rate limits live in the cache and would carry over between tests.
 ACCOUNT_RATE_LIMITS = False
+# One process: every cache in memory, all aliases in one store, so the cache.clear() before each test
+# (tests/conftest.py) also empties the rate-limit counts, and tests without a database can still be counted.
+# The tests that count across processes set up the real caches in processes of their own (tests/kernel).
+CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    for alias in CACHES  # noqa: F405
+}

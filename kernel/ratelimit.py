@@ -1,7 +1,8 @@
 """Per-client rate limits on public endpoints (django-ratelimit), counted in the shared cache.
 
-The cache must be shared by every web process (settings.CACHES): a count kept per process would let
-each gunicorn worker allow the full rate on its own.
+The cache must be shared by every web process (settings.CACHES, the "ratelimit" alias): a count kept per
+process would let each gunicorn worker allow the full rate on its own. Without Redis the counts live in a
+database table, through DatabaseCounterCache below.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -49,3 +52,28 @@ def rate_limited(group: str, rate: Callable[[], str], *, as_json: bool = False) 
         return wrapped
 
     return decorator
+
+
+class DatabaseCounterCache(DatabaseCache):
+    """Django's database cache, with an incr() that two processes cannot interleave.
+
+    DatabaseCache.incr() is a get() and then a set(): two web processes that both read 5 both write 6, and
+    a client gets a request for free (django-ratelimit's own system check calls it "not atomic"). Here the
+    read and the write happen in one transaction that takes the row's write lock first, so a second
+    incr() waits, then reads what the first one wrote. `manage.py migrate` creates the table (kernel.apps).
+    """
+
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        with transaction.atomic(using=db):
+            with connection.cursor() as cursor:
+                # A write that changes nothing, to take the lock before reading: PostgreSQL locks the row,
+                # SQLite the whole database (waiting up to its busy timeout, like any other writer).
+                cursor.execute(
+                    f"UPDATE {quote(self._table)} SET {quote('expires')} = {quote('expires')} "  # noqa: S608
+                    f"WHERE {quote('cache_key')} = %s",
+                    [self.make_and_validate_key(key, version=version)],
+                )
+            return super().incr(key, delta, version)
