@@ -1,10 +1,25 @@
+"""The admin shows achievements and credentials; it does not change them.
+
+Every change to a definition or a credential goes through a service (badges.achievements.*,
+badges.credentials.*) that checks the member's capability, holds the row lock and writes the audit trail
+(AchievementAuditEvent, CredentialEvent). An admin form would do none of that, so these are read-only
+here for everyone, superusers included; the console is where they change.
+"""
+
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
-from badges.achievements.drafting import achievement_images_ensure
-from badges.models import Achievement, AchievementAuditEvent, Credential, CredentialEvent, ExternalReview
+from badges.models import (
+    Achievement,
+    AchievementAuditEvent,
+    Credential,
+    CredentialEvent,
+    ExternalReview,
+    LearningOutcome,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -32,26 +47,23 @@ class ExternalReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class LearningOutcomeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = LearningOutcome
+    fields = ("position", "statement", "kind", "esco_skill_uri", "assessment_criteria")
+    readonly_fields = fields
+    extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Achievement)
-class AchievementAdmin(admin.ModelAdmin):
+class AchievementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("name", "version", "issuer", "achievement_type", "status", "updated_at")
     list_filter = ("status", "issuer", "achievement_type")
     search_fields = ("name", "description", "human_code")
-    # The review workflow (badges.achievements.review and .publishing) is the only way to move these.
-    readonly_fields = ("public_id", "image_svg", "status", "version", "previous_version", "created_by", "submitted_by")
-    inlines = (ExternalReviewInline, AchievementAuditEventInline)
-
-    def has_change_permission(self, request: HttpRequest, obj: Achievement | None = None) -> bool:
-        # Only drafts change; published ones are what signed credentials point at.
-        if obj is not None and obj.status != Achievement.Status.DRAFT:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def save_model(self, request: HttpRequest, obj: Achievement, form: object, change: bool) -> None:
-        if change and "image" in getattr(form, "changed_data", ()):
-            obj.image_svg = ""  # regenerated below to match the new image
-        super().save_model(request, obj, form, change)
-        achievement_images_ensure(achievement=obj)
+    # Drafts are written, reviewed and published in the console (badges.achievements.drafting, .outcomes,
+    # .review, .publishing), which records each step; a published one is what signed credentials point at.
+    inlines = (LearningOutcomeInline, ExternalReviewInline, AchievementAuditEventInline)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class CredentialEventInline(ReadOnlyAdminMixin, admin.TabularInline):
