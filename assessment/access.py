@@ -8,7 +8,8 @@ mentors they invited (while the application is a draft) and the assessors of the
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 
 from assessment.models import Application, AwardBatch, Evidence
@@ -18,30 +19,33 @@ from issuers.models import IssuerMember
 from issuers.roles import Capability
 from kernel.lookups import first_or_404
 
-User = AbstractBaseUser | AnonymousUser
+if TYPE_CHECKING:
+    from kernel.users import AnyUser, User
 
 
-def _signed_in(user: User) -> None:
+def _signed_in(user: AnyUser) -> User:
+    """The user, once known to be signed in and active; 404 for anyone else."""
     if not user.is_authenticated or not user.is_active:
         raise Http404
+    return user
 
 
-def access_achievement_to_apply_for(user: User, achievement_public_id: str) -> Achievement:
+def access_achievement_to_apply_for(user: AnyUser, achievement_public_id: str) -> Achievement:
     """Any signed-in person may apply for a published achievement."""
     _signed_in(user)
     achievements = Achievement.objects.select_related("issuer").filter(status=Achievement.Status.PUBLISHED)
     return first_or_404(achievements, public_id=achievement_public_id)
 
 
-def access_application_for_learner(user: User, application_public_id: str) -> Application:
-    _signed_in(user)
+def access_application_for_learner(user: AnyUser, application_public_id: str) -> Application:
+    user = _signed_in(user)
     applications = Application.objects.select_related("achievement__issuer", "credential")
     return first_or_404(applications, public_id=application_public_id, learner=user)
 
 
-def access_application_for_mentor(user: User, application_public_id: str) -> Application:
+def access_application_for_mentor(user: AnyUser, application_public_id: str) -> Application:
     """A mentor reads (and comments on) an application only while the learner is still working on it."""
-    _signed_in(user)
+    user = _signed_in(user)
     applications = Application.objects.select_related("achievement__issuer", "learner").filter(
         status__in=Application.EDITABLE,
         mentor_invitations__mentor=user,
@@ -50,12 +54,12 @@ def access_application_for_mentor(user: User, application_public_id: str) -> App
     return first_or_404(applications.distinct(), public_id=application_public_id)
 
 
-def access_assessor_membership(user: User, issuer_slug: str) -> IssuerMember:
+def access_assessor_membership(user: AnyUser, issuer_slug: str) -> IssuerMember:
     return access_membership_for_user(user, issuer_slug, capability=Capability.ASSESS_APPLICATIONS)
 
 
 def access_application_for_assessor(
-    user: User, issuer_slug: str, application_public_id: str
+    user: AnyUser, issuer_slug: str, application_public_id: str
 ) -> tuple[IssuerMember, Application]:
     """An assessor of the issuer, and an application for one of its achievements that has been submitted."""
     member = access_assessor_membership(user, issuer_slug)
@@ -65,9 +69,9 @@ def access_application_for_assessor(
     return member, first_or_404(applications, public_id=application_public_id)
 
 
-def access_evidence_file_for_user(user: User, evidence_public_id: str) -> Evidence:
+def access_evidence_file_for_user(user: AnyUser, evidence_public_id: str) -> Evidence:
     """A private evidence file, for its learner, an invited mentor (draft) or an assessor (submitted)."""
-    _signed_in(user)
+    user = _signed_in(user)
     evidence = first_or_404(
         Evidence.objects.select_related("application__achievement__issuer").exclude(file=""),
         public_id=evidence_public_id,
@@ -100,13 +104,13 @@ def access_public_evidence(share_id: str) -> Evidence:
     )
 
 
-def access_award_membership(user: User, issuer_slug: str) -> IssuerMember:
+def access_award_membership(user: AnyUser, issuer_slug: str) -> IssuerMember:
     """Members who may award directly (issuers.roles); other members get 403, everyone else 404."""
     return access_membership_for_user(user, issuer_slug, capability=Capability.AWARD_CREDENTIALS)
 
 
 def access_award_batch_for_member(
-    user: User, issuer_slug: str, batch_public_id: str
+    user: AnyUser, issuer_slug: str, batch_public_id: str
 ) -> tuple[IssuerMember, AwardBatch]:
     member = access_award_membership(user, issuer_slug)
     batches = AwardBatch.objects.select_related("achievement", "issuer").filter(issuer=member.issuer)

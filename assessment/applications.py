@@ -6,9 +6,8 @@ The shared steps (lock, check, audit, notify) are in assessment.workflow.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -29,11 +28,14 @@ from assessment.workflow import (
 from badges.models import Achievement, LearningOutcome
 from kernel.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 Kind = AssessmentAuditEvent.Kind
 
 
 @transaction.atomic
-def application_start(*, achievement: Achievement, learner: AbstractBaseUser, language: str = "") -> Application:
+def application_start(*, achievement: Achievement, learner: User, language: str = "") -> Application:
     """The learner's open application for the achievement, started now if they have none."""
     if achievement.status != Achievement.Status.PUBLISHED:
         raise ApplicationError("not_published", _("This micro-credential is not open for applications."))
@@ -49,7 +51,7 @@ def application_start(*, achievement: Achievement, learner: AbstractBaseUser, la
 
 @transaction.atomic
 def application_name_set(
-    *, application: Application, by: AbstractBaseUser, show_name: bool, recipient_name: str
+    *, application: Application, by: User, show_name: bool, recipient_name: str
 ) -> Application:
     application_check_learner(application, by)
     application = application_lock(application)
@@ -95,7 +97,7 @@ def _evidence_file_store(evidence: Evidence, upload: UploadedFile) -> None:
 def evidence_add(
     *,
     application: Application,
-    by: AbstractBaseUser,
+    by: User,
     outcome: LearningOutcome,
     title: str,
     narrative: str = "",
@@ -133,7 +135,7 @@ def evidence_add(
     return evidence
 
 
-def _evidence_for_change(evidence: Evidence, by: AbstractBaseUser) -> tuple[Application, Evidence]:
+def _evidence_for_change(evidence: Evidence, by: User) -> tuple[Application, Evidence]:
     """Its application, once the learner may still change it, and the evidence as it is now, read again
     under the application's lock (callers hold a transaction)."""
     application = evidence.application
@@ -143,7 +145,7 @@ def _evidence_for_change(evidence: Evidence, by: AbstractBaseUser) -> tuple[Appl
 
 
 @transaction.atomic
-def evidence_set_public(*, evidence: Evidence, by: AbstractBaseUser, is_public: bool) -> Evidence:
+def evidence_set_public(*, evidence: Evidence, by: User, is_public: bool) -> Evidence:
     application, evidence = _evidence_for_change(evidence, by)
     evidence.is_public = is_public
     evidence.save(update_fields=["is_public"])
@@ -159,7 +161,7 @@ def evidence_set_public(*, evidence: Evidence, by: AbstractBaseUser, is_public: 
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: Evidence, by: AbstractBaseUser) -> None:
+def evidence_remove(*, evidence: Evidence, by: User) -> None:
     """Delete a never-submitted piece; hide one an earlier round was assessed on (assessors keep it)."""
     application, evidence = _evidence_for_change(evidence, by)
     audit_record(
@@ -194,7 +196,7 @@ def _snapshot(evidence: Evidence) -> dict[str, Any]:
     }
 
 
-def _check_can_submit(application: Application, by: AbstractBaseUser, evidence: list[Evidence]) -> None:
+def _check_can_submit(application: Application, by: User, evidence: list[Evidence]) -> None:
     if learner_email(by) is None:
         raise ApplicationError(
             "no_verified_email", _("Verify your e-mail address first: the credential is issued to it.")
@@ -210,7 +212,7 @@ def _check_can_submit(application: Application, by: AbstractBaseUser, evidence: 
 
 
 @transaction.atomic
-def application_submit(*, application: Application, by: AbstractBaseUser) -> Submission:
+def application_submit(*, application: Application, by: User) -> Submission:
     """Send the application (again) for assessment: a new numbered round with the evidence as it is now."""
     application_check_learner(application, by)
     application = application_lock(application)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,9 @@ from issuers.roles import Capability
 from kernel.errors import ApplicationError
 from learners.selectors import learner_verified_did
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 Kind = AssessmentAuditEvent.Kind
 Status = Application.Status
 Decision = Assessment.Decision
@@ -40,7 +43,7 @@ class OutcomeScoreInput:
     comment: str = ""
 
 
-def check_can_assess(application: Application, assessor: AbstractBaseUser) -> Submission:
+def check_can_assess(application: Application, assessor: User) -> Submission:
     """Why `assessor` may not assess the application now, as an ApplicationError; else the open round."""
     if application.learner_id == assessor.pk:
         raise ApplicationError("own_application", _("You cannot assess your own application."))
@@ -92,7 +95,7 @@ def _check_scores(
 def application_assess(
     *,
     application: Application,
-    assessor: AbstractBaseUser,
+    assessor: User,
     decision: str,
     scores: list[OutcomeScoreInput],
     comment: str = "",
@@ -120,7 +123,7 @@ def _application_move_on(application: Application, *, submission: Submission, as
     completes the policy issues the credential."""
     achievement, assessor = application.achievement, assessment.assessor
     now = timezone.now()
-    audit = {"round": submission.number, "assessment": assessment.pk}
+    audit: dict[str, Any] = {"round": submission.number, "assessment": assessment.pk}
     if assessment.decision == Decision.REVISE:
         _status_set(application, Status.REVISION_REQUESTED)
         audit_record(
@@ -155,11 +158,12 @@ def _status_set(application: Application, status: str, *, decided_at: datetime |
 
 
 def _credential_issue_for(
-    application: Application, *, assessment: Assessment, issued_by: AbstractBaseUser
+    application: Application, *, assessment: Assessment, issued_by: User
 ) -> Credential:
     """Issue to the learner's verified address with the assessed results and the evidence they made public."""
-    address = learner_email(application.learner) if application.learner is not None else None
-    if address is None:
+    learner = application.learner
+    address = learner_email(learner) if learner is not None else None
+    if learner is None or address is None:
         raise ApplicationError(
             "no_verified_email", _("The learner has no verified e-mail address to issue the credential to.")
         )
@@ -175,7 +179,7 @@ def _credential_issue_for(
         results=results,
         evidence=credential_evidence(evidence_current(application)),
         # Once the learner has proved control of a DID (learners.dids), the credential names it too.
-        recipient_did=learner_verified_did(application.learner) or "",
+        recipient_did=learner_verified_did(learner) or "",
     )
     application.credential = credential
     application.save(update_fields=["credential", "updated_at"])
@@ -192,7 +196,7 @@ def _credential_issue_for(
 # --- Policies --------------------------------------------------------------------------------------------
 @transaction.atomic
 def assessment_policy_set(
-    *, achievement: Achievement, by: AbstractBaseUser, second_approval_required: bool
+    *, achievement: Achievement, by: User, second_approval_required: bool
 ) -> AchievementAssessmentPolicy:
     capability_check(issuer_id=achievement.issuer_id, user=by, capability=Capability.SET_ASSESSMENT_POLICIES)
     policy, _created = AchievementAssessmentPolicy.objects.select_for_update().get_or_create(achievement=achievement)

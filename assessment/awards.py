@@ -3,7 +3,8 @@ a list. A list is checked and kept first; nothing is issued until the person con
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +20,13 @@ from issuers.roles import Capability
 from kernel.errors import ApplicationError
 from learners.selectors import learner_verified_did_for_email
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 Kind = AssessmentAuditEvent.Kind
 
 
-def _check_can_award(issuer: Issuer, by: AbstractBaseUser, achievement: Achievement) -> None:
+def _check_can_award(issuer: Issuer, by: User, achievement: Achievement) -> None:
     capability_check(issuer_id=issuer.pk, user=by, capability=Capability.AWARD_CREDENTIALS)
     if achievement.issuer_id != issuer.pk or achievement.status != Achievement.Status.PUBLISHED:
         raise ApplicationError("not_published", _("Choose a published micro-credential of this organisation."))
@@ -30,7 +34,7 @@ def _check_can_award(issuer: Issuer, by: AbstractBaseUser, achievement: Achievem
 
 @transaction.atomic
 def award_batch_prepare(
-    *, issuer: Issuer, achievement: Achievement, by: AbstractBaseUser, rows: list[RecipientRow], source_name: str = ""
+    *, issuer: Issuer, achievement: Achievement, by: User, rows: list[RecipientRow], source_name: str = ""
 ) -> AwardBatch:
     """Keep a checked list of recipients for the person to confirm; nothing is issued yet."""
     _check_can_award(issuer, by, achievement)
@@ -50,7 +54,7 @@ def award_batch_prepare(
 
 
 @transaction.atomic
-def award_batch_confirm(*, batch: AwardBatch, by: AbstractBaseUser) -> AwardBatch:
+def award_batch_confirm(*, batch: AwardBatch, by: User) -> AwardBatch:
     """Issue to every recipient in one transaction; the signing of each is queued when it commits."""
     batch = AwardBatch.objects.select_for_update().select_related("achievement", "issuer").get(pk=batch.pk)
     _check_can_award(batch.issuer, by, batch.achievement)

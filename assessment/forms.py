@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from assessment.files import ACCEPT_ATTRIBUTE
 from assessment.models import Application, Assessment
 from badges.models import Achievement, LearningOutcome
+from issuers.models import Issuer
 from kernel.errors import ApplicationError
 
 
-def add_refusal_to_form(form: forms.Form, refusal: ApplicationError) -> None:
+def add_refusal_to_form(form: forms.BaseForm, refusal: ApplicationError) -> None:
     """Show a service's refusal above the form: its message, then each detail (an outcome, a line) on its own."""
     form.add_error(None, refusal.message)
     for detail in refusal.details:
@@ -42,9 +48,16 @@ class EvidenceForm(forms.Form):
         help_text=_("Anyone who sees your credential can then see it. You can change this until you send."),
     )
 
-    def __init__(self, *args: object, outcome: LearningOutcome | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+        *,
+        outcome: LearningOutcome | None = None,
+        **kwargs: Any,
+    ) -> None:
         prefix = f"outcome-{outcome.pk}" if outcome is not None else None
-        super().__init__(*args, prefix=prefix, **kwargs)
+        super().__init__(data, files, prefix=prefix, **kwargs)
         self.fields["file"].help_text = _(
             "PDF, picture, office document (at most %(documents)s MB) or short video (at most %(videos)s MB)."
         ) % {"documents": settings.EVIDENCE_MAX_MB, "videos": settings.EVIDENCE_VIDEO_MAX_MB}
@@ -83,9 +96,11 @@ class QueueFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: object, issuer: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["achievement"].queryset = Achievement.objects.filter(
+        field = self.fields["achievement"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared above; `fields` types it as a plain Field
+        field.queryset = Achievement.objects.filter(
             issuer=issuer, status=Achievement.Status.PUBLISHED
         )
 
@@ -101,7 +116,7 @@ class AssessmentForm(forms.Form):
         help_text=_("Needed when you ask for a revision or do not approve: tell the learner what is missing."),
     )
 
-    def __init__(self, *args: object, outcomes: list[LearningOutcome], **kwargs: object) -> None:
+    def __init__(self, *args: Any, outcomes: list[LearningOutcome], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.outcomes = outcomes
         self.outcome_fields = []
@@ -140,9 +155,11 @@ class AwardOneForm(forms.Form):
         help_text=_("Shown in the credential. Leave empty to identify the recipient only by e-mail."),
     )
 
-    def __init__(self, *args: object, issuer: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["achievement"].queryset = Achievement.objects.filter(
+        field = self.fields["achievement"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared above; `fields` types it as a plain Field
+        field.queryset = Achievement.objects.filter(
             issuer=issuer, status=Achievement.Status.PUBLISHED
         )
 
@@ -166,8 +183,17 @@ class AwardListForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: object, issuer: object, **kwargs: object) -> None:
-        super().__init__(*args, prefix="list", **kwargs)
-        self.fields["achievement"].queryset = Achievement.objects.filter(
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+        *,
+        issuer: Issuer,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, files, prefix="list", **kwargs)
+        field = self.fields["achievement"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared above; `fields` types it as a plain Field
+        field.queryset = Achievement.objects.filter(
             issuer=issuer, status=Achievement.Status.PUBLISHED
         )

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
@@ -38,6 +37,9 @@ from assessment.models import (
 )
 from assessment.workflow import audit_record
 from kernel.emails import verified_emails
+
+if TYPE_CHECKING:
+    from kernel.users import User
 
 SNAPSHOT_KEPT = ("evidence", "outcome", "kind")  # ids and the kind: no words or names of the learner
 
@@ -114,7 +116,7 @@ def _evidence_export(application: Application, folder: str) -> tuple[list[dict[s
 
 
 def _application_entry(
-    application: Application, *, user: AbstractBaseUser, evidence: list[dict[str, Any]]
+    application: Application, *, user: User, evidence: list[dict[str, Any]]
 ) -> dict[str, Any]:
     return {
         "id": str(application.public_id),
@@ -152,7 +154,7 @@ def _application_entry(
     }
 
 
-def application_export_files(*, user: AbstractBaseUser) -> list[tuple[str, bytes]]:
+def application_export_files(*, user: User) -> list[tuple[str, bytes]]:
     """Each application of the learner as JSON, with the bytes of every evidence file they uploaded."""
     applications = (
         Application.objects.filter(learner=user)
@@ -178,7 +180,7 @@ def application_export_files(*, user: AbstractBaseUser) -> list[tuple[str, bytes
 
 # --- Erasure -------------------------------------------------------------------------------------------
 @transaction.atomic
-def learner_applications_erase(*, user: AbstractBaseUser) -> int:
+def learner_applications_erase(*, user: User) -> int:
     """Anonymise every application of the learner (see the module docstring); returns how many.
 
     Evidence files are deleted from storage once the transaction commits, so a failed deletion of the
@@ -244,9 +246,9 @@ def _delete_files(names: list[str]) -> None:
 
 
 # --- Receivers of learners.signals -----------------------------------------------------------------------
-def on_learner_export_collect(sender: object, user: AbstractBaseUser, **kwargs: object) -> list[tuple[str, bytes]]:
+def on_learner_export_collect(sender: object, user: User, **kwargs: object) -> list[tuple[str, bytes]]:
     return application_export_files(user=user)
 
 
-def on_learner_erase(sender: object, user: AbstractBaseUser, **kwargs: object) -> None:
+def on_learner_erase(sender: object, user: User, **kwargs: object) -> None:
     learner_applications_erase(user=user)

@@ -5,12 +5,13 @@ Every view passes a gate from assessment.access first; the services decide every
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from assessment.models import Application, Evidence, MentorInvitation
 from assessment.responses import evidence_download
 from badges.models import LearningOutcome
 from kernel.errors import ApplicationError
+from kernel.users import AuthenticatedHttpRequest
 
 
 def _application_context(application: Application, *, evidence_forms: dict | None = None) -> dict:
@@ -50,7 +52,7 @@ def _application_context(application: Application, *, evidence_forms: dict | Non
 
 @login_required
 @require_GET
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     own = Application.objects.filter(learner=request.user).select_related("achievement__issuer")
     mentoring = Application.objects.filter(
         mentor_invitations__mentor=request.user,
@@ -64,7 +66,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_new(request: HttpRequest, achievement_id: UUID) -> HttpResponse:
+def application_new(request: AuthenticatedHttpRequest, achievement_id: UUID) -> HttpResponse:
     achievement = access_achievement_to_apply_for(request.user, str(achievement_id))
     if request.method == "POST":
         application = applications.application_start(achievement=achievement, learner=request.user)
@@ -79,7 +81,7 @@ def application_new(request: HttpRequest, achievement_id: UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def application_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     application = access_application_for_learner(request.user, str(public_id))
     context = _application_context(application)
     context.update(
@@ -91,7 +93,7 @@ def application_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "assessment/application_detail.html", context)
 
 
-def _render_detail(request: HttpRequest, application: Application, status: int = 400, **forms_: object) -> HttpResponse:
+def _render_detail(request: HttpRequest, application: Application, status: int = 400, **forms_: Any) -> HttpResponse:
     context = _application_context(application, evidence_forms=forms_.pop("evidence_forms", None))
     context.update(
         name_form=forms_.pop("name_form", None) or NameForm(instance=application),
@@ -113,7 +115,7 @@ def _outcome_of(application: Application, outcome_id: UUID) -> LearningOutcome:
 
 @login_required
 @require_POST
-def evidence_add(request: HttpRequest, public_id: UUID, outcome_id: UUID) -> HttpResponse:
+def evidence_add(request: AuthenticatedHttpRequest, public_id: UUID, outcome_id: UUID) -> HttpResponse:
     application = access_application_for_learner(request.user, str(public_id))
     outcome = _outcome_of(application, outcome_id)
     form = EvidenceForm(request.POST, request.FILES, outcome=outcome)
@@ -147,7 +149,7 @@ def _evidence_of(application: Application, evidence_id: UUID) -> Evidence:
 
 @login_required
 @require_POST
-def evidence_visibility(request: HttpRequest, public_id: UUID, evidence_id: UUID) -> HttpResponse:
+def evidence_visibility(request: AuthenticatedHttpRequest, public_id: UUID, evidence_id: UUID) -> HttpResponse:
     application = access_application_for_learner(request.user, str(public_id))
     evidence = _evidence_of(application, evidence_id)
     try:
@@ -166,7 +168,7 @@ def evidence_visibility(request: HttpRequest, public_id: UUID, evidence_id: UUID
 
 @login_required
 @require_POST
-def evidence_remove(request: HttpRequest, public_id: UUID, evidence_id: UUID) -> HttpResponse:
+def evidence_remove(request: AuthenticatedHttpRequest, public_id: UUID, evidence_id: UUID) -> HttpResponse:
     application = access_application_for_learner(request.user, str(public_id))
     evidence = _evidence_of(application, evidence_id)
     try:
@@ -180,7 +182,7 @@ def evidence_remove(request: HttpRequest, public_id: UUID, evidence_id: UUID) ->
 
 @login_required
 @require_POST
-def application_name(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def application_name(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     application = access_application_for_learner(request.user, str(public_id))
     form = NameForm(request.POST, instance=Application.objects.get(pk=application.pk))
     if form.is_valid():
@@ -201,7 +203,7 @@ def application_name(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def application_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def application_submit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     application = access_application_for_learner(request.user, str(public_id))
     form = forms.Form(request.POST)
     try:
@@ -216,7 +218,7 @@ def application_submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def mentor_invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def mentor_invite(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     application = access_application_for_learner(request.user, str(public_id))
     form = MentorInviteForm(request.POST)
     if form.is_valid():
@@ -234,7 +236,7 @@ def mentor_invite(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_add(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def comment_add(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     """The learner's own comments go to their page; a mentor's to the mentor page."""
     try:
         application = access_application_for_learner(request.user, str(public_id))
@@ -266,7 +268,7 @@ def _render_mentor(
 
 @login_required
 @require_GET
-def mentor_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def mentor_view(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     application = access_application_for_mentor(request.user, str(public_id))
     return _render_mentor(request, application)
 
@@ -277,7 +279,7 @@ _REFUSAL_STATUS = {"invalid": 404, "expired": 410, "wrong_email": 403, "own_appl
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mentor_accept(request: HttpRequest, token: str) -> HttpResponse:
+def mentor_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "POST":
             application = mentors.mentor_invitation_accept(token=token, user=request.user)
@@ -293,12 +295,12 @@ def mentor_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, evidence_id: UUID) -> HttpResponse:
+def evidence_file(request: AuthenticatedHttpRequest, evidence_id: UUID) -> FileResponse:
     return evidence_download(access_evidence_file_for_user(request.user, str(evidence_id)))
 
 
 @require_GET
-def public_evidence(request: HttpRequest, share_id: UUID) -> HttpResponse:
+def public_evidence(request: HttpRequest, share_id: UUID) -> HttpResponseBase:
     """Evidence a learner made public in a credential. Files download; other kinds have a small page."""
     evidence = access_public_evidence(str(share_id))
     if evidence.kind == Evidence.Kind.FILE:

@@ -7,9 +7,9 @@ An invitation is a one-time link, kept only as its hash, for a person who signs 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,11 +23,14 @@ from kernel.emails import all_emails, has_verified_email
 from kernel.errors import ApplicationError
 from kernel.tokens import secret_token, secret_token_hash
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 Kind = AssessmentAuditEvent.Kind
 
 
 @transaction.atomic
-def mentor_invite(*, application: Application, by: AbstractBaseUser, email: str) -> MentorInvitation:
+def mentor_invite(*, application: Application, by: User, email: str) -> MentorInvitation:
     application_check_learner(application, by)
     application = application_lock(application)
     application_check_editable(application)
@@ -58,7 +61,7 @@ def mentor_invite(*, application: Application, by: AbstractBaseUser, email: str)
     return invitation
 
 
-def mentor_invitation_check(*, token: str, user: AbstractBaseUser, lock: bool = False) -> MentorInvitation:
+def mentor_invitation_check(*, token: str, user: User, lock: bool = False) -> MentorInvitation:
     """The open invitation behind a link, for a signed-in person with a verified matching address."""
     invitations = MentorInvitation.objects.select_related("application__achievement__issuer", "application__learner")
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the learner.
@@ -81,7 +84,7 @@ def mentor_invitation_check(*, token: str, user: AbstractBaseUser, lock: bool = 
 
 
 @transaction.atomic
-def mentor_invitation_accept(*, token: str, user: AbstractBaseUser) -> Application:
+def mentor_invitation_accept(*, token: str, user: User) -> Application:
     invitation = mentor_invitation_check(token=token, user=user, lock=True)
     invitation.accepted_at = timezone.now()
     invitation.mentor = user
@@ -92,7 +95,7 @@ def mentor_invitation_accept(*, token: str, user: AbstractBaseUser) -> Applicati
 
 
 @transaction.atomic
-def mentor_comment_add(*, application: Application, by: AbstractBaseUser, body: str) -> MentorComment:
+def mentor_comment_add(*, application: Application, by: User, body: str) -> MentorComment:
     """A comment by an invited mentor, or the learner's answer; kept with the application."""
     application = application_lock(application)
     application_check_editable(application)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
@@ -13,8 +12,11 @@ from badges.models import Achievement, Credential, RubricLevel
 from issuers.models import Issuer
 from kernel.public_urls import public_url
 
+if TYPE_CHECKING:
+    from kernel.users import User
 
-def application_open(*, achievement: Achievement, learner: AbstractBaseUser) -> Application | None:
+
+def application_open(*, achievement: Achievement, learner: User) -> Application | None:
     """The learner's application for the achievement that is still a draft or in assessment, if any."""
     open_statuses = [*Application.EDITABLE, *Application.IN_ASSESSMENT]
     return Application.objects.filter(achievement=achievement, learner=learner, status__in=open_statuses).first()

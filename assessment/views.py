@@ -34,12 +34,13 @@ from assessment.forms import (
     QueueFilterForm,
     add_refusal_to_form,
 )
-from assessment.models import Application, AwardBatch
+from assessment.models import Application, AwardBatch, Submission
 from badges.models import Achievement
 from issuers.access import access_membership_for_user
 from issuers.models import Issuer, IssuerMember
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
+from kernel.users import AuthenticatedHttpRequest
 
 
 def _posted(request: HttpRequest) -> dict | None:
@@ -48,9 +49,10 @@ def _posted(request: HttpRequest) -> dict | None:
 
 @login_required
 @require_GET
-def queue(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     member = access_assessor_membership(request.user, issuer_slug)
     form = QueueFilterForm(request.GET or None, issuer=member.issuer)
+    statuses: tuple[str, ...]
     achievement, statuses = None, Application.IN_ASSESSMENT
     if form.is_valid():
         achievement = form.cleaned_data["achievement"]
@@ -69,7 +71,7 @@ def queue(request: HttpRequest, issuer_slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assess(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def assess(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, application = access_application_for_assessor(request.user, issuer_slug, str(public_id))
     outcomes = list(application.achievement.learning_outcomes.prefetch_related("rubric_levels"))
     form = AssessmentForm(_posted(request), outcomes=outcomes)
@@ -135,7 +137,7 @@ def _assess_context(
     }
 
 
-def _snapshot_ids(submission: object) -> list[str]:
+def _snapshot_ids(submission: Submission | None) -> list[str]:
     if submission is None:
         return []
     return [item["evidence"] for item in submission.evidence_snapshot]
@@ -143,7 +145,7 @@ def _snapshot_ids(submission: object) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def policies(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def policies(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     """Assessors and owners see the policies; only owners change them (the POST)."""
     changing = request.method == "POST"
     needed = Capability.SET_ASSESSMENT_POLICIES if changing else Capability.SEE_ASSESSMENT_POLICIES
@@ -176,7 +178,7 @@ def policies(request: HttpRequest, issuer_slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def award_new(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def award_new(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     """Award to one person (issued at once) or upload a list (checked, then shown for confirmation)."""
     member = access_award_membership(request.user, issuer_slug)
     issuer = member.issuer
@@ -206,7 +208,7 @@ def award_new(request: HttpRequest, issuer_slug: str) -> HttpResponse:
     return render(request, "assessment/award_new.html", context, status=400 if which else 200)
 
 
-def _award_to_one(request: HttpRequest, issuer: Issuer, form: AwardOneForm) -> HttpResponse | None:
+def _award_to_one(request: AuthenticatedHttpRequest, issuer: Issuer, form: AwardOneForm) -> HttpResponse | None:
     """Issue at once; on a refusal, None with the reason on the form."""
     data = form.cleaned_data
     try:
@@ -225,7 +227,7 @@ def _award_to_one(request: HttpRequest, issuer: Issuer, form: AwardOneForm) -> H
 
 
 def _award_list_prepare(
-    request: HttpRequest, issuer: Issuer, form: AwardListForm
+    request: AuthenticatedHttpRequest, issuer: Issuer, form: AwardListForm
 ) -> tuple[HttpResponse | None, list[str]]:
     """The batch page to confirm on; else None with the reasons on the form, and the list's problems by line."""
     upload = form.cleaned_data["file"]
@@ -249,7 +251,7 @@ def _award_list_prepare(
 
 @login_required
 @require_GET
-def award_batch(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def award_batch(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, batch = access_award_batch_for_member(request.user, issuer_slug, str(public_id))
     context = {
         "member": member,
@@ -265,7 +267,7 @@ def award_batch(request: HttpRequest, issuer_slug: str, public_id: UUID) -> Http
 
 @login_required
 @require_POST
-def award_batch_confirm(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def award_batch_confirm(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, batch = access_award_batch_for_member(request.user, issuer_slug, str(public_id))
     try:
         awards.award_batch_confirm(batch=batch, by=request.user)
@@ -278,7 +280,7 @@ def award_batch_confirm(request: HttpRequest, issuer_slug: str, public_id: UUID)
 
 @login_required
 @require_GET
-def award_batch_progress(request: HttpRequest, issuer_slug: str, public_id: UUID) -> JsonResponse:
+def award_batch_progress(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> JsonResponse:
     _member, batch = access_award_batch_for_member(request.user, issuer_slug, str(public_id))
     progress = selectors.award_batch_progress(batch=batch)
     text = render_to_string("assessment/includes/award_progress.html", {"progress": progress}).strip()

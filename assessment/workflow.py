@@ -14,10 +14,9 @@ once (in the learner's language) and sent after the commit. The services live be
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -30,12 +29,15 @@ from badges.models import Achievement
 from kernel.emails import primary_verified_email
 from kernel.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 
 def audit_record(
     *,
     achievement: Achievement,
     kind: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     application: Application | None = None,
     batch: AwardBatch | None = None,
     **data: Any,
@@ -45,7 +47,7 @@ def audit_record(
     )
 
 
-def learner_email(user: AbstractBaseUser) -> str | None:
+def learner_email(user: User) -> str | None:
     """The learner's verified primary e-mail address: the only address a credential is issued to."""
     return primary_verified_email(user)
 
@@ -62,7 +64,7 @@ def application_check_editable(application: Application) -> None:
         )
 
 
-def application_check_learner(application: Application, by: AbstractBaseUser) -> None:
+def application_check_learner(application: Application, by: User) -> None:
     if application.learner_id != by.pk:
         raise ApplicationError("not_learner", _("Only the learner can change the application."))
 

@@ -9,6 +9,7 @@ import base64
 import binascii
 import os
 from pathlib import Path
+from typing import Literal, overload
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -21,6 +22,13 @@ def _raw(name: str) -> str | None:
     return value or None
 
 
+# A default, or required=True, means a string comes back; only an optional variable without a default may be None.
+@overload
+def env_str(name: str, default: str, *, required: bool = False) -> str: ...
+@overload
+def env_str(name: str, default: None = None, *, required: Literal[True]) -> str: ...
+@overload
+def env_str(name: str, default: None = None, *, required: bool = False) -> str | None: ...
 def env_str(name: str, default: str | None = None, *, required: bool = False) -> str | None:
     value = _raw(name)
     if value is None and required:

@@ -133,6 +133,8 @@ TEMPLATES = [
 
 # --- Database ------------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+# An alias's settings: dj_database_url's DBConfig, or the dict below (whose NAME is a Path, which Django accepts).
+DATABASES: dict[str, Any]
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -234,7 +236,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
-    _default_storage = {
+    _default_storage: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,

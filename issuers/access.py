@@ -8,7 +8,8 @@ gets 403; a service asked by one refuses with ApplicationError("forbidden").
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -17,9 +18,12 @@ from issuers.models import Issuer, IssuerMember
 from issuers.roles import Capability, roles_with
 from kernel.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from kernel.users import AnyUser, User
+
 
 def access_membership_for_user(
-    user: AbstractBaseUser | AnonymousUser, issuer_slug: str, *, capability: Capability | None = None
+    user: AnyUser, issuer_slug: str, *, capability: Capability | None = None
 ) -> IssuerMember:
     if not user.is_authenticated or not user.is_active:
         raise Http404
@@ -32,7 +36,7 @@ def access_membership_for_user(
 
 
 def access_issuer_for_member(
-    user: AbstractBaseUser | AnonymousUser, issuer_slug: str, *, capability: Capability | None = None
+    user: AnyUser, issuer_slug: str, *, capability: Capability | None = None
 ) -> Issuer:
     return access_membership_for_user(user, issuer_slug, capability=capability).issuer
 
@@ -51,7 +55,7 @@ def capability_refusal(capability: Capability) -> ApplicationError:
     return ApplicationError("forbidden", _("This needs one of these roles: %(roles)s.") % {"roles": labels})
 
 
-def capability_check(*, issuer_id: int, user: AbstractBaseUser, capability: Capability) -> IssuerMember:
+def capability_check(*, issuer_id: int, user: User, capability: Capability) -> IssuerMember:
     """The user's membership of the issuer if it grants `capability`, else ApplicationError("forbidden").
     For services: views reach members through the access_* gates above."""
     member = IssuerMember.objects.filter(issuer_id=issuer_id, user_id=user.pk).first()

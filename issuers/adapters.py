@@ -22,7 +22,7 @@ def issuer_profile(issuer: Issuer, *, identity_kind: str | None = None) -> Profi
     image = None
     if issuer.image:
         image = Image(id=public_url(reverse("issuers:logo", args=[issuer.slug])), caption=issuer.name)
-    other_identifiers = ()
+    other_identifiers: tuple[IdentifierEntry, ...] = ()
     if issuer.official_identifier:
         other_identifiers = (IdentifierEntry(identifier=issuer.official_identifier, identifier_type="identifier"),)
     return Profile(

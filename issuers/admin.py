@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -13,6 +15,7 @@ from issuers.errors import MembershipRefused
 from issuers.membership import issuer_member_invite
 from issuers.models import Issuer, IssuerMember, Role, SigningKey
 from issuers.services import signing_key_create, signing_key_rotate
+from kernel.users import AuthenticatedHttpRequest
 
 # Only public parts: the encrypted private key and its KEK id are neither shown nor editable.
 _KEY_FIELDS = (
@@ -77,7 +80,7 @@ class IssuerAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Issuer | None = None) -> tuple[str, ...]:
         return ("slug", "identity_kind") if obj is not None else ()
 
-    def get_prepopulated_fields(self, request: HttpRequest, obj: Issuer | None = None) -> dict[str, tuple[str, ...]]:
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Issuer | None = None) -> dict[str, Sequence[str]]:
         return {} if obj is not None else {"slug": ("name",)}
 
     def save_model(self, request: HttpRequest, obj: Issuer, form: object, change: bool) -> None:
@@ -97,7 +100,7 @@ class IssuerAdmin(admin.ModelAdmin):
 
     # How a new issuer gets its first owner: the invitation an owner would send from the console.
     @admin.action(description=_("Invite an owner (the e-mail address beside the action)"), permissions=["change"])
-    def invite_owner(self, request: HttpRequest, queryset: QuerySet[Issuer]) -> None:
+    def invite_owner(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Issuer]) -> None:
         try:
             email = forms.EmailField().clean(request.POST.get("email", ""))
         except ValidationError:

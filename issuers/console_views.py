@@ -24,6 +24,7 @@ from issuers.membership import (
 from issuers.roles import Capability
 from issuers.selectors import issuer_invitation_list_open, issuer_member_list, issuer_memberships_for_user
 from issuers.services import issuer_profile_update
+from kernel.users import AuthenticatedHttpRequest
 
 
 def _posted(request: HttpRequest) -> dict | None:
@@ -37,21 +38,21 @@ def _refused(form: forms.Form, refusal: MembershipRefused) -> None:
 
 @login_required
 @require_GET
-def console_home(request: HttpRequest) -> HttpResponse:
+def console_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = issuer_memberships_for_user(user=request.user)
     return render(request, "console/home.html", {"memberships": memberships})
 
 
 @login_required
 @require_GET
-def issuer_home(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def issuer_home(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     member = access_membership_for_user(request.user, issuer_slug, capability=Capability.VIEW_CONSOLE)
     return render(request, "console/issuer_home.html", {"member": member, "issuer": member.issuer, "section": "home"})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_list(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     """Every member sees who else works here; only owners may invite (the POST)."""
     inviting = request.method == "POST"
     member = access_membership_for_user(
@@ -85,7 +86,7 @@ def member_list(request: HttpRequest, issuer_slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_roles_edit(request: HttpRequest, issuer_slug: str, member_id: int) -> HttpResponse:
+def member_roles_edit(request: AuthenticatedHttpRequest, issuer_slug: str, member_id: int) -> HttpResponse:
     member = access_membership_for_user(request.user, issuer_slug, capability=Capability.MANAGE_MEMBERS)
     other = access_member_of_issuer(member.issuer, member_id)
     form = MemberRolesForm(_posted(request), initial={"roles": sorted(other.roles)})
@@ -103,7 +104,7 @@ def member_roles_edit(request: HttpRequest, issuer_slug: str, member_id: int) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_remove(request: HttpRequest, issuer_slug: str, member_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, issuer_slug: str, member_id: int) -> HttpResponse:
     member = access_membership_for_user(request.user, issuer_slug, capability=Capability.MANAGE_MEMBERS)
     other = access_member_of_issuer(member.issuer, member_id)
     form = forms.Form(_posted(request))
@@ -123,7 +124,7 @@ def member_remove(request: HttpRequest, issuer_slug: str, member_id: int) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def issuer_profile_edit(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def issuer_profile_edit(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     member = access_membership_for_user(request.user, issuer_slug, capability=Capability.EDIT_PROFILE)
     issuer = member.issuer
     form = IssuerProfileForm(_posted(request), request.FILES or None, instance=issuer)
@@ -148,7 +149,7 @@ def _invitation_refused(request: HttpRequest, refusal: MembershipRefused) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """The link in an invitation e-mail. The token is the gate: it must be open, unexpired and for this user."""
     if request.method == "POST":
         try:

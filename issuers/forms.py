@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
@@ -51,7 +53,7 @@ class IssuerProfileForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["image"].help_text = _(
             "PNG or JPEG, at most %(size)s and %(side)s pixels wide or high. Leave empty to keep the current logo."
@@ -85,7 +87,7 @@ class IssuerProfileForm(forms.ModelForm):
 class RolesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             choices=Role.choices,
             label=_("Roles"),

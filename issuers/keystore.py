@@ -50,7 +50,7 @@ def private_key_seal(signer: LocalSigner, *, thumbprint: str) -> tuple[str, byte
     return key_encryption_key_id(kek), nonce + ciphertext
 
 
-def private_key_open(sealed: bytes, *, kek_id: str, thumbprint: str) -> LocalSigner:
+def private_key_open(sealed: bytes | memoryview, *, kek_id: str, thumbprint: str) -> LocalSigner:
     kek = _known_keks().get(kek_id)
     if kek is None:
         raise KeyDecryptionError(

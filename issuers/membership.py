@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -24,6 +24,9 @@ from issuers.errors import MembershipRefused
 from issuers.models import Issuer, IssuerInvitation, IssuerMember, Role
 from kernel.emails import has_verified_email
 from kernel.tokens import secret_token, secret_token_hash
+
+if TYPE_CHECKING:
+    from kernel.users import User
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +55,7 @@ def _check_not_last_owner(member: IssuerMember) -> None:
 
 
 @transaction.atomic
-def issuer_member_add(*, issuer: Issuer, user: AbstractBaseUser, roles: Iterable[str]) -> IssuerMember:
+def issuer_member_add(*, issuer: Issuer, user: User, roles: Iterable[str]) -> IssuerMember:
     """Give `user` these roles (on top of any they hold). For set-up and tests; people join by invitation."""
     chosen = _check_roles(roles)
     _lock_issuer(issuer.pk)
@@ -65,7 +68,7 @@ def issuer_member_add(*, issuer: Issuer, user: AbstractBaseUser, roles: Iterable
 
 @transaction.atomic
 def issuer_member_invite(
-    *, issuer: Issuer, invited_by: AbstractBaseUser, email: str, roles: Iterable[str]
+    *, issuer: Issuer, invited_by: User, email: str, roles: Iterable[str]
 ) -> IssuerInvitation:
     """Invite `email` to join with `roles`; a newer invitation to the same address replaces older ones."""
     chosen = _check_roles(roles)
@@ -107,7 +110,7 @@ def issuer_invitation_for_token(token: str, *, lock: bool = False) -> IssuerInvi
     return (invitations.select_for_update() if lock else invitations.select_related("issuer")).first()
 
 
-def check_invitation_acceptable(invitation: IssuerInvitation | None, user: AbstractBaseUser) -> IssuerInvitation:
+def check_invitation_acceptable(invitation: IssuerInvitation | None, user: User) -> IssuerInvitation:
     if invitation is None:
         raise MembershipRefused("invalid", _("This invitation link is not valid or has already been used."))
     if invitation.expires_at <= timezone.now():
@@ -124,7 +127,7 @@ def check_invitation_acceptable(invitation: IssuerInvitation | None, user: Abstr
 
 
 @transaction.atomic
-def issuer_invitation_accept(*, token: str, user: AbstractBaseUser) -> IssuerMember:
+def issuer_invitation_accept(*, token: str, user: User) -> IssuerMember:
     invitation = check_invitation_acceptable(issuer_invitation_for_token(token, lock=True), user)
     member = issuer_member_add(issuer=invitation.issuer, user=user, roles=invitation.roles)
     invitation.accepted_at = timezone.now()

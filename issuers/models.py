@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC
 
 from django.conf import settings
@@ -134,7 +135,7 @@ class IssuerMember(models.Model):
         """Whether one of the member's roles grants `capability` (issuers.roles is the table)."""
         return capability in capabilities_of(self.roles)
 
-    def set_roles(self, roles: set[str]) -> list[str]:
+    def set_roles(self, roles: Collection[str]) -> list[str]:
         """Set the flags in memory; returns the changed field names for `save(update_fields=…)`."""
         changed = []
         for role in Role.values:

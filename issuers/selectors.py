@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from issuers.models import Issuer, IssuerInvitation, IssuerMember
 
+if TYPE_CHECKING:
+    from kernel.users import User
 
-def issuer_memberships_for_user(*, user: AbstractBaseUser) -> QuerySet[IssuerMember]:
+
+def issuer_memberships_for_user(*, user: User) -> QuerySet[IssuerMember]:
     return IssuerMember.objects.filter(user=user).select_related("issuer").order_by("issuer__name")
 
 

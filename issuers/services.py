@@ -17,7 +17,7 @@ from ob3.keys import ED25519, RSA, LocalSigner
 
 logger = logging.getLogger(__name__)
 
-_OB3_KIND = {SigningKey.Kind.ED25519: ED25519, SigningKey.Kind.RSA: RSA}
+_OB3_KIND: dict[str, str] = {SigningKey.Kind.ED25519: ED25519, SigningKey.Kind.RSA: RSA}
 RSA_KEY_BITS = 3072
 
 

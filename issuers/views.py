@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -66,6 +66,6 @@ def signing_key_document(request: HttpRequest, slug: str, thumbprint: str) -> Js
 
 
 @require_GET
-def issuer_logo(request: HttpRequest, slug: str) -> HttpResponse:
+def issuer_logo(request: HttpRequest, slug: str) -> FileResponse:
     issuer = get_object_or_404(Issuer, slug=slug)
     return stored_file_response(issuer.image)

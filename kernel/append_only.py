@@ -6,6 +6,7 @@ guard lives in one place: instance save/delete and queryset update/delete all ra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -31,6 +32,8 @@ class AppendOnlyEvent(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     objects = AppendOnlyQuerySet.as_manager()
+    # Each subclass's `kind` field, with its choices, gives it this method.
+    get_kind_display: Callable[[], str]
 
     class Meta:
         abstract = True

@@ -7,11 +7,15 @@ to the people they were sent to, through verified addresses alone. Addresses are
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+if TYPE_CHECKING:
+    from kernel.users import AnyUser, User
 
 
-def verified_emails(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+def verified_emails(user: AnyUser) -> list[str]:
     """Every address the person has proven they own, lower-cased and sorted; none for a visitor."""
     if not user.is_authenticated:
         return []
@@ -19,16 +23,16 @@ def verified_emails(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     return sorted({email.lower() for email in addresses})
 
 
-def has_verified_email(user: AbstractBaseUser, email: str) -> bool:
+def has_verified_email(user: User, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email.strip(), verified=True).exists()
 
 
-def primary_verified_email(user: AbstractBaseUser) -> str | None:
+def primary_verified_email(user: User) -> str | None:
     """The address a credential is issued to: the person's primary one, once verified."""
     address = EmailAddress.objects.filter(user=user, primary=True, verified=True).first()
     return address.email if address else None
 
 
-def all_emails(user: AbstractBaseUser) -> list[str]:
+def all_emails(user: User) -> list[str]:
     """Every address on the account, verified or not, lower-cased (e.g. to stop someone inviting themselves)."""
     return sorted({email.lower() for email in EmailAddress.objects.filter(user=user).values_list("email", flat=True)})

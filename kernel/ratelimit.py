@@ -63,6 +63,8 @@ class DatabaseCounterCache(DatabaseCache):
     incr() waits, then reads what the first one wrote. `manage.py migrate` creates the table (kernel.apps).
     """
 
+    _table: str  # set by BaseDatabaseCache.__init__ (the stubs leave this private attribute out)
+
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]

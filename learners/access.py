@@ -6,7 +6,8 @@ never confirms which credentials are on the platform.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 
 from badges.models import Credential
@@ -14,8 +15,11 @@ from kernel.emails import verified_emails
 from kernel.lookups import first_or_404
 from learners.models import ExternalCredential
 
+if TYPE_CHECKING:
+    from kernel.users import AnyUser
 
-def access_credential_for_learner(user: AbstractBaseUser | AnonymousUser, public_id: object) -> Credential:
+
+def access_credential_for_learner(user: AnyUser, public_id: object) -> Credential:
     """One of the learner's credentials (any version of a renewal chain); 404 for everything else."""
     if not user.is_authenticated or not user.is_active:
         raise Http404
@@ -31,7 +35,7 @@ def access_credential_for_learner(user: AbstractBaseUser | AnonymousUser, public
 
 
 def access_external_credential_for_learner(
-    user: AbstractBaseUser | AnonymousUser, public_id: object
+    user: AnyUser, public_id: object
 ) -> ExternalCredential:
     """A credential the learner imported; 404 for anyone else's and for unknown ids."""
     if not user.is_authenticated or not user.is_active:

@@ -15,10 +15,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +31,9 @@ from ob3.keys import PublicKey
 from ob3.multibase import b64url_decode, b64url_encode
 from ob3.resolve import KeyResolver
 from safefetch import Fetcher, FetchError
+
+if TYPE_CHECKING:
+    from kernel.users import User
 
 CHALLENGE_MINUTES = 10
 ALGORITHMS = ("EdDSA", "ES256")
@@ -47,7 +49,7 @@ class Challenge:
     expires_at: Any
 
 
-def did_challenge_create(*, user: AbstractBaseUser) -> Challenge:
+def did_challenge_create(*, user: User) -> Challenge:
     """A fresh challenge for the learner's wallet to sign. Earlier ones stay valid until they expire."""
     nonce = secret_token()
     now = timezone.now()
@@ -183,7 +185,7 @@ def did_proof_check(*, token: str, fetcher: Fetcher | None = None) -> tuple[str,
 
 
 @transaction.atomic
-def learner_did_prove(*, user: AbstractBaseUser, token: str, fetcher: Fetcher | None = None) -> LearnerDid:
+def learner_did_prove(*, user: User, token: str, fetcher: Fetcher | None = None) -> LearnerDid:
     """Keep the DID the learner proved to control; it replaces an earlier one.
 
     The nonce is used up with a conditional UPDATE, so the same signed challenge never counts twice,
@@ -209,6 +211,6 @@ def learner_did_prove(*, user: AbstractBaseUser, token: str, fetcher: Fetcher | 
     return learner_did
 
 
-def learner_did_remove(*, user: AbstractBaseUser) -> None:
+def learner_did_remove(*, user: User) -> None:
     """Credentials issued from now on name the learner only through their e-mail hash again."""
     LearnerDid.objects.filter(user=user).delete()

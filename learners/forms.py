@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,10 +23,13 @@ class CatalogueFilterForm(forms.Form):
         label=_("Language"), required=False, choices=[("", _("Any language")), *Achievement.Language.choices]
     )
 
-    def __init__(self, *args, issuers: list[tuple[str, str]], fields: list[str], **kwargs) -> None:
+    def __init__(self, *args: Any, issuers: list[tuple[str, str]], fields: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issuer"].choices = [("", _("All issuers")), *issuers]
-        self.fields["field"].choices = [("", _("All fields")), *[(value, value) for value in fields]]
+        # Both are declared above as ChoiceFields; `fields` types them as plain Fields.
+        issuer_filter, field_filter = self.fields["issuer"], self.fields["field"]
+        assert isinstance(issuer_filter, forms.ChoiceField) and isinstance(field_filter, forms.ChoiceField)
+        issuer_filter.choices = [("", _("All issuers")), *issuers]
+        field_filter.choices = [("", _("All fields")), *[(value, value) for value in fields]]
 
 
 class PublicProfileForm(forms.ModelForm):

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from badges.models import Achievement, Credential
+from badges.models.credentials import CredentialQuerySet
 from kernel.emails import verified_emails
 from learners.models import ExternalCredential, LearnerDid, LearnerProfile
 
+if TYPE_CHECKING:
+    from kernel.users import AnyUser, User
 
-def learner_verified_did(user: AbstractBaseUser | AnonymousUser) -> str | None:
+
+def learner_verified_did(user: AnyUser) -> str | None:
     """The DID the person proved they control (learners.dids), which credentials issued to them name."""
     if not user.is_authenticated:
         return None
@@ -30,7 +34,7 @@ def learner_verified_did_for_email(email: str) -> str | None:
     )
 
 
-def _learner_credentials(emails: list[str]) -> QuerySet[Credential]:
+def _learner_credentials(emails: list[str]) -> CredentialQuerySet:
     # A failed signing is the issuer's problem to solve; it is not something the learner holds.
     return (
         Credential.objects.filter(recipient_email__in=emails)
@@ -39,7 +43,7 @@ def _learner_credentials(emails: list[str]) -> QuerySet[Credential]:
     )
 
 
-def credential_list_for_learner(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Credential]:
+def credential_list_for_learner(user: AnyUser) -> CredentialQuerySet:
     """The learner's credentials, newest first; of a renewal chain only the newest version."""
     emails = verified_emails(user)
     if not emails:
@@ -84,7 +88,7 @@ def credential_state(credential: Credential, *, now: datetime | None = None) -> 
     return CredentialState("issued", "✓")
 
 
-def external_credential_list_for_learner(user: AbstractBaseUser) -> QuerySet[ExternalCredential]:
+def external_credential_list_for_learner(user: User) -> QuerySet[ExternalCredential]:
     return ExternalCredential.objects.filter(user=user).defer("raw")
 
 
@@ -97,7 +101,7 @@ def learner_profile_by_handle(handle: str) -> LearnerProfile | None:
     )
 
 
-def shared_credentials_for_learner(user: AbstractBaseUser) -> list[Credential]:
+def shared_credentials_for_learner(user: User) -> list[Credential]:
     """What a public profile shows: only what the learner chose to share, and only signed credentials."""
     return list(credential_list_for_learner(user).shared_publicly())
 

@@ -7,14 +7,14 @@ import re
 import tempfile
 import zipfile
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,16 +28,19 @@ from verification.checking import offline_verify
 from verification.forms import too_big_message, upload_max_bytes
 from verification.verdicts import limit_message
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 EXPORT_MAX_BYTES = 500 * 1024 * 1024
 
 
 # --- Sharing -------------------------------------------------------------------------------------------
-def _check_owns(credential: Credential, learner: AbstractBaseUser) -> None:
+def _check_owns(credential: Credential, learner: User) -> None:
     if credential.recipient_email.lower() not in verified_emails(learner):
         raise PermissionError("not the learner's credential")
 
 
-def credential_share_set(*, credential: Credential, learner: AbstractBaseUser, enabled: bool) -> Credential:
+def credential_share_set(*, credential: Credential, learner: User, enabled: bool) -> Credential:
     """Switch the public verification page (and the public profile entry) of a credential on or off."""
     _check_owns(credential, learner)
     if enabled and not credential.document:
@@ -49,12 +52,12 @@ def credential_share_set(*, credential: Credential, learner: AbstractBaseUser, e
 
 
 # --- Profile -------------------------------------------------------------------------------------------
-def learner_profile_get(*, user: AbstractBaseUser) -> LearnerProfile:
+def learner_profile_get(*, user: User) -> LearnerProfile:
     profile, _created = LearnerProfile.objects.get_or_create(user=user)
     return profile
 
 
-def learner_public_profile_set(*, user: AbstractBaseUser, enabled: bool, display_name: str = "") -> LearnerProfile:
+def learner_public_profile_set(*, user: User, enabled: bool, display_name: str = "") -> LearnerProfile:
     profile = learner_profile_get(user=user)
     profile.public_profile_enabled = enabled
     profile.display_name = display_name.strip()
@@ -80,11 +83,13 @@ def _describe(credential: dict[str, Any]) -> tuple[str, str, str]:
     name = _text(achievement.get("name")) if isinstance(achievement, dict) else ""
     issuer = credential.get("issuer")
     issuer_name = _text(issuer) if isinstance(issuer, dict) else ""
-    identifier = credential.get("id") if isinstance(credential.get("id"), str) else ""
+    identifier = credential.get("id")
+    if not isinstance(identifier, str):
+        identifier = ""
     return (name or _text(credential.get("name")))[:300], issuer_name[:300], identifier[:500]
 
 
-def external_credential_import(*, user: AbstractBaseUser, data: bytes | str, filename: str = "") -> ExternalCredential:
+def external_credential_import(*, user: User, data: bytes | str, filename: str = "") -> ExternalCredential:
     """Verify `data` (a file's bytes, or pasted text) offline and keep it in the learner's wallet with ob3's
     verdict and every check.
 
@@ -133,7 +138,7 @@ def external_credential_import(*, user: AbstractBaseUser, data: bytes | str, fil
     )
 
 
-def external_credential_delete(*, external: ExternalCredential, learner: AbstractBaseUser) -> None:
+def external_credential_delete(*, external: ExternalCredential, learner: User) -> None:
     if external.user_id != learner.pk:
         raise PermissionError("not the learner's credential")
     external.delete()
@@ -144,7 +149,7 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "credential"
 
 
-def learner_export_extra_files(user: AbstractBaseUser) -> list[tuple[str, bytes]]:
+def learner_export_extra_files(user: User) -> list[tuple[str, bytes]]:
     """Files other apps hold for this person (applications, evidence), via `learner_export_collect`."""
     files: list[tuple[str, bytes]] = []
     for _receiver, response in learner_export_collect.send(sender=LearnerProfile, user=user):
@@ -208,7 +213,7 @@ def _credential_summary(credential: Credential, *, folder: str, now: datetime) -
     }
 
 
-def learner_export_write(*, user: AbstractBaseUser, file: IO[bytes], limit: int = EXPORT_MAX_BYTES) -> None:
+def learner_export_write(*, user: User, file: IO[bytes], limit: int = EXPORT_MAX_BYTES) -> None:
     """Write everything the platform holds about the learner as a zip into `file` (a temporary file)."""
     now = timezone.now()
     profile = learner_profile_get(user=user)
@@ -255,14 +260,14 @@ def learner_export_write(*, user: AbstractBaseUser, file: IO[bytes], limit: int 
         archive.add("profile.json", json.dumps(account, ensure_ascii=False, indent=2))
 
 
-def _did_summary(user: AbstractBaseUser) -> dict[str, str] | None:
+def _did_summary(user: User) -> dict[str, str] | None:
     learner_did = LearnerDid.objects.filter(user=user).first()
     if learner_did is None:
         return None
     return {"did": learner_did.did, "verified_at": learner_did.verified_at.isoformat()}
 
 
-def learner_export_tempfile(*, user: AbstractBaseUser, limit: int = EXPORT_MAX_BYTES) -> IO[bytes]:
+def learner_export_tempfile(*, user: User, limit: int = EXPORT_MAX_BYTES) -> IO[bytes]:
     """The export in a temporary file, rewound; it disappears when closed."""
     file = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     try:
@@ -276,7 +281,7 @@ def learner_export_tempfile(*, user: AbstractBaseUser, limit: int = EXPORT_MAX_B
 
 # --- Erasure -------------------------------------------------------------------------------------------
 @transaction.atomic
-def learner_account_delete(*, user: AbstractBaseUser, password: str) -> None:
+def learner_account_delete(*, user: User, password: str) -> None:
     """Erase a person's account and personal data, keeping what others rely on verifiable.
 
     - The user row is anonymised and deactivated rather than deleted, so records of other apps that
@@ -322,11 +327,11 @@ def learner_account_delete(*, user: AbstractBaseUser, password: str) -> None:
     user.save(update_fields=["password"])
 
 
-def _has_field(model: type, name: str) -> bool:
+def _has_field(model: type[Model], name: str) -> bool:
     return any(field.name == name for field in model._meta.get_fields())
 
 
-def _delete_sign_in_methods(user: AbstractBaseUser) -> None:
+def _delete_sign_in_methods(user: User) -> None:
     Authenticator.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()
 

@@ -11,7 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from badges.models import AssessmentType
 from issuers.files import stored_file_response
 from issuers.selectors import issuer_memberships_for_user
 from kernel.public_urls import public_url
+from kernel.users import AuthenticatedHttpRequest
 from learners import dids, services
 from learners.access import access_credential_for_learner, access_external_credential_for_learner
 from learners.errors import DeletionRefused, DidProofRefused, ExportTooLarge, ImportUnreadable, LearnerError
@@ -50,7 +51,7 @@ CATALOGUE_PAGE_SIZE = 12
 # --- Catalogue -----------------------------------------------------------------------------------------
 @login_required
 @require_GET
-def after_sign_in(request: HttpRequest) -> HttpResponse:
+def after_sign_in(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where signing in leads: the console for people who work for an issuer, else the wallet."""
     if issuer_memberships_for_user(user=request.user).exists():
         return redirect("console:home")
@@ -99,7 +100,7 @@ def _with_state(credentials, now=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def wallet(request: HttpRequest) -> HttpResponse:
+def wallet(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = services.learner_profile_get(user=request.user)
     form = PublicProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
@@ -122,7 +123,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def credential_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def credential_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     credential = access_credential_for_learner(request.user, public_id)
     context = {
         "credential": credential,
@@ -166,8 +167,9 @@ def _filename(credential, extension: str) -> str:
 
 @login_required
 @require_GET
-def credential_download(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
+def credential_download(request: AuthenticatedHttpRequest, public_id: str, kind: str) -> HttpResponseBase:
     credential = access_credential_for_learner(request.user, public_id)
+    response: HttpResponseBase
     if kind == "json" and credential.document:
         response = HttpResponse(
             json.dumps(credential.document, ensure_ascii=False, indent=2).encode("utf-8"),
@@ -191,7 +193,7 @@ def _attachment(filename: str) -> str:
 
 @login_required
 @require_POST
-def credential_share(request: HttpRequest, public_id: str) -> HttpResponse:
+def credential_share(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     credential = access_credential_for_learner(request.user, public_id)
     enabled = request.POST.get("enabled") == "on"
     try:
@@ -207,7 +209,7 @@ def credential_share(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- Import --------------------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
-def credential_import(request: HttpRequest) -> HttpResponse:
+def credential_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A credential from elsewhere, sent through the check-a-credential form (and its size limit). Anything
     readable is kept with its verdict, a failing one too, so the learner sees why."""
     form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
@@ -226,7 +228,7 @@ def credential_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def external_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def external_detail(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     external = access_external_credential_for_learner(request.user, public_id)
     checks = external.verification.get("checks", []) if isinstance(external.verification, dict) else []
     return render(request, "learners/external_detail.html", {
@@ -238,7 +240,7 @@ def external_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def external_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+def external_delete(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     external = access_external_credential_for_learner(request.user, public_id)
     services.external_credential_delete(external=external, learner=request.user)
     messages.success(request, _("The imported credential was removed from your wallet."))
@@ -261,7 +263,7 @@ def _did_context(request: HttpRequest, form: DidProofForm, nonce: str = "") -> d
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def did_page(request: HttpRequest) -> HttpResponse:
+def did_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: the learner's DID and how to add one. POST: the signed challenge."""
     form = DidProofForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -281,7 +283,7 @@ def did_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def did_challenge(request: HttpRequest) -> HttpResponse:
+def did_challenge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new challenge, shown once on the page that the POST renders (only its hash is kept)."""
     challenge = dids.did_challenge_create(user=request.user)
     form = DidProofForm(initial={"nonce": challenge.nonce})
@@ -290,7 +292,7 @@ def did_challenge(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def did_remove(request: HttpRequest) -> HttpResponse:
+def did_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
     dids.learner_did_remove(user=request.user)
     messages.success(request, _("Your DID is removed. New micro-credentials name you only by your e-mail address."))
     return redirect("learners:did")
@@ -299,13 +301,13 @@ def did_remove(request: HttpRequest) -> HttpResponse:
 # --- Your data -----------------------------------------------------------------------------------------
 @login_required
 @require_GET
-def export_page(request: HttpRequest) -> HttpResponse:
+def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "learners/export.html")
 
 
 @login_required
 @require_POST
-def export_download(request: HttpRequest) -> HttpResponse:
+def export_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     try:
         file = services.learner_export_tempfile(user=request.user)
     except ExportTooLarge as refusal:
@@ -319,7 +321,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -52,8 +52,9 @@ class VerifyForm(forms.Form):
             "size": upload_max_bytes() // (1024 * 1024)
         }
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         upload, text = cleaned.get("file"), (cleaned.get("text") or "").strip()
         if upload is None and not text and not self.errors:
             raise forms.ValidationError(_("Choose a file or paste a credential."), code="empty")

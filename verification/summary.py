@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import Choices
+
 from badges.models import Achievement, AssessmentType, QualityAssuranceType
 from ob3.values import as_list
 
@@ -26,7 +28,7 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _label(choices: type, value: Any) -> str:
+def _label(choices: type[Choices], value: Any) -> str:
     """The translated label of an extension code we know (e.g. "practical-demonstration"), else the code."""
     code = _text(value)
     return str(dict(choices.choices).get(code, code))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import TYPE_CHECKING
+
 from django.http import Http404
 
 from badges.models import Achievement, LearningOutcome
@@ -10,9 +11,12 @@ from issuers.access import access_membership_for_user
 from issuers.roles import Capability
 from kernel.lookups import first_or_404
 
+if TYPE_CHECKING:
+    from kernel.users import AnyUser
+
 
 def access_achievement_for_member(
-    user: AbstractBaseUser | AnonymousUser, achievement_public_id: str, *, capability: Capability | None = None
+    user: AnyUser, achievement_public_id: str, *, capability: Capability | None = None
 ) -> Achievement:
     """404 for unknown achievements and for non-members of its issuer alike; 403 without the capability."""
     if not user.is_authenticated:

@@ -19,7 +19,7 @@ from ob3.model import (
     RubricCriterionLevel,
 )
 
-CREDIT_UNITS = {
+CREDIT_UNITS: dict[str, str] = {
     Achievement.CreditUnit.ECTS: "ECTS",
     Achievement.CreditUnit.HP: "hogskolepoang",
     Achievement.CreditUnit.YH: "yh-poang",
@@ -27,7 +27,7 @@ CREDIT_UNITS = {
 }
 
 
-OUTCOME_KINDS = {
+OUTCOME_KINDS: dict[str, str] = {
     LearningOutcome.Kind.KNOWLEDGE: "knowledge",
     LearningOutcome.Kind.SKILL: "skill",
     LearningOutcome.Kind.RESPONSIBILITY_AUTONOMY: "responsibility-autonomy",
@@ -45,7 +45,7 @@ def result_description(edition: OutcomeEdition) -> ResultDescription:
     Every language edition keeps the same ids, so a Result points at the same levels in each."""
     outcome = edition.outcome
     passing = next((item.level for item in edition.levels if item.is_pass_level), None)
-    alignments = ()
+    alignments: tuple[Alignment, ...] = ()
     if outcome.esco_skill_uri:
         alignments = (
             Alignment(
@@ -158,7 +158,7 @@ def eu_elements(achievement: Achievement, *, language: str | None = None) -> eu.
     )
     stackability = None
     if achievement.stackability:
-        towards = ()
+        towards: tuple[eu.QualificationRef, ...] = ()
         if achievement.counts_towards_url:
             towards = (
                 eu.QualificationRef(id=achievement.counts_towards_url, title=achievement.counts_towards or None),

@@ -7,14 +7,17 @@ are teachers, HR staff and course leaders, not credential experts.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from badges.achievements.image_uploads import MAX_UPLOAD_BYTES, ImageRefused, badge_image_from_upload
+from badges.achievements.image_uploads import MAX_UPLOAD_BYTES, BadgeImage, ImageRefused, badge_image_from_upload
 from badges.models import Achievement, AssessmentType, QualityAssuranceType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ESCO_OCCUPATION = re.compile(r"https?://data\.europa\.eu/esco/(?:occupation|isco)/[A-Za-z0-9._-]+")
 LEVEL_CHOICES = [("", _("Not chosen")), *[(str(n), str(n)) for n in range(1, 9)]]
@@ -147,7 +150,7 @@ class AchievementCreateForm(PlainLanguageForm, forms.ModelForm):
         self._apply_help(HELP, LABELS)
 
 
-def _level_field(label: str) -> forms.TypedChoiceField:
+def _level_field(label: StrOrPromise) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(label=label, choices=LEVEL_CHOICES, coerce=int, empty_value=None, required=False)
 
 
@@ -207,7 +210,7 @@ class AchievementForm(PlainLanguageForm, forms.ModelForm):
             self.fields[name].choices = [("", _("Not chosen")), *[c for c in self.fields[name].choices if c[0]]]
         if self.instance.pk and not self.is_bound:
             self.initial["occupation_uris"] = "\n".join(self.instance.occupation_uris)
-        self.badge_image = None
+        self.badge_image: BadgeImage | None = None
 
     def clean_occupation_uris(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["occupation_uris"].splitlines() if line.strip()]
@@ -232,8 +235,9 @@ class AchievementForm(PlainLanguageForm, forms.ModelForm):
             raise ValidationError(refusal.message) from None
         return upload
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("image_upload") and cleaned.get("use_generated_image"):
             self.add_error("use_generated_image", _("Choose either your own image or the generated badge."))
         if cleaned.get("credit_unit") == Achievement.CreditUnit.OTHER and not cleaned.get("credit_unit_label"):

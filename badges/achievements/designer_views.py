@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,12 +37,13 @@ from badges.achievements.translations import achievement_translation_remove, ach
 from badges.models import Achievement
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
+from kernel.users import AuthenticatedHttpRequest
 
 
 # --- lists -----------------------------------------------------------------------------------------------
 @login_required
 @require_GET
-def achievement_list(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def achievement_list(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     member = console_member(request, issuer_slug, Capability.VIEW_ACHIEVEMENTS)
     achievements = (
         Achievement.objects.filter(issuer=member.issuer)
@@ -56,7 +57,7 @@ def achievement_list(request: HttpRequest, issuer_slug: str) -> HttpResponse:
 # --- the designer ----------------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
-def achievement_new(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def achievement_new(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     member = console_member(request, issuer_slug, Capability.EDIT_ACHIEVEMENTS)
     form = AchievementCreateForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -68,7 +69,7 @@ def achievement_new(request: HttpRequest, issuer_slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def achievement_detail(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def achievement_detail(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.VIEW_ACHIEVEMENTS)
     achievement = with_outcomes(achievement)
     context = achievement_page_context(
@@ -83,7 +84,7 @@ def achievement_detail(request: HttpRequest, issuer_slug: str, public_id: UUID) 
     return render(request, "badges/achievements/achievement_detail.html", context)
 
 
-def _save_definition(request: HttpRequest, form: AchievementForm, achievement: Achievement) -> Achievement:
+def _save_definition(request: AuthenticatedHttpRequest, form: AchievementForm, achievement: Achievement) -> Achievement:
     changes = form.definition_changes()
     if changes:
         achievement = achievement_update(achievement=achievement, by=request.user, changes=changes)
@@ -102,7 +103,7 @@ def _save_definition(request: HttpRequest, form: AchievementForm, achievement: A
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def achievement_edit(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def achievement_edit(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.EDIT_ACHIEVEMENTS)
     if achievement.status != Status.DRAFT:
         messages.info(request, _("Only drafts can be changed. This one is %(status)s.")
@@ -142,7 +143,7 @@ def _translation_links(achievement: Achievement) -> list[dict]:
 
 @login_required
 @require_POST
-def achievement_scorecard(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def achievement_scorecard(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     """The scorecard for the form as it is now, without saving anything (scorecard.js asks for it)."""
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.EDIT_ACHIEVEMENTS)
     achievement = with_outcomes(achievement)
@@ -154,7 +155,7 @@ def achievement_scorecard(request: HttpRequest, issuer_slug: str, public_id: UUI
 
 @login_required
 @require_POST
-def achievement_submit(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def achievement_submit(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     __, achievement = console_achievement(request, issuer_slug, public_id, Capability.EDIT_ACHIEVEMENTS)
     try:
         achievement_submit_for_review(achievement=achievement, by=request.user)
@@ -167,7 +168,7 @@ def achievement_submit(request: HttpRequest, issuer_slug: str, public_id: UUID) 
 
 @login_required
 @require_POST
-def achievement_new_version(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def achievement_new_version(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     __, achievement = console_achievement(request, issuer_slug, public_id, Capability.EDIT_ACHIEVEMENTS)
     try:
         copy = publishing.achievement_new_version(achievement=achievement, by=request.user)
@@ -182,7 +183,9 @@ def achievement_new_version(request: HttpRequest, issuer_slug: str, public_id: U
 # --- the second language -------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
-def achievement_translation(request: HttpRequest, issuer_slug: str, public_id: UUID, language: str) -> HttpResponse:
+def achievement_translation(
+    request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID, language: str
+) -> HttpResponse:
     """The draft's texts in its other language: a page per language, next to the primary texts."""
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.EDIT_ACHIEVEMENTS)
     if language not in LANGUAGES or language == achievement.in_language:

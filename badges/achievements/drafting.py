@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -19,6 +18,9 @@ from badges.achievements.image_uploads import BadgeImage
 from badges.achievements.workflow import Kind, achievement_audit_record, achievement_for_editing
 from badges.models import Achievement, AchievementAuditEvent
 from issuers.models import Issuer
+
+if TYPE_CHECKING:
+    from kernel.users import User
 
 # The definition fields a draft's editors may change; everything else moves only through the workflow.
 EDITABLE_FIELDS = frozenset({
@@ -45,7 +47,7 @@ def achievement_create(
     in_language: str = "sv",
     human_code: str = "",
     field_of_study: str = "",
-    created_by: AbstractBaseUser | None = None,
+    created_by: User | None = None,
 ) -> Achievement:
     """A new draft. It is published through the review workflow (badges.achievements.workflow)."""
     achievement = Achievement(
@@ -98,7 +100,7 @@ def achievement_images_ensure(*, achievement: Achievement) -> None:
 
 
 @transaction.atomic
-def achievement_update(*, achievement: Achievement, by: AbstractBaseUser, changes: Mapping[str, Any]) -> Achievement:
+def achievement_update(*, achievement: Achievement, by: User, changes: Mapping[str, Any]) -> Achievement:
     """Change definition fields of a draft (owner or designer). Unknown or workflow fields are refused."""
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
@@ -118,7 +120,7 @@ def _file_name(achievement: Achievement, extension: str) -> str:
 
 
 @transaction.atomic
-def achievement_image_set(*, achievement: Achievement, by: AbstractBaseUser, image: BadgeImage) -> Achievement:
+def achievement_image_set(*, achievement: Achievement, by: User, image: BadgeImage) -> Achievement:
     """Use an uploaded (already checked) image; an SVG upload keeps the sanitised SVG for SVG baking."""
     locked = achievement_for_editing(achievement, by)
     locked.image.save(_file_name(locked, "png"), ContentFile(image.png), save=False)
@@ -132,7 +134,7 @@ def achievement_image_set(*, achievement: Achievement, by: AbstractBaseUser, ima
 
 
 @transaction.atomic
-def achievement_image_generate(*, achievement: Achievement, by: AbstractBaseUser) -> Achievement:
+def achievement_image_generate(*, achievement: Achievement, by: User) -> Achievement:
     """Draw the default badge again from the current title and colour."""
     locked = achievement_for_editing(achievement, by)
     locked.image.save(

@@ -77,8 +77,9 @@ class RubricLevelForm(forms.Form):
     )
     is_pass_level = forms.BooleanField(label=_("This level passes"), required=False)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         filled = cleaned.get("name") or cleaned.get("description") or cleaned.get("is_pass_level")
         if filled and not cleaned.get("name"):
             self.add_error("name", _("Give the level a name."))

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,11 +31,12 @@ from badges.models import Achievement, LearningOutcome
 from issuers.models import IssuerMember
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
+from kernel.users import AuthenticatedHttpRequest
 
 
 # --- learning outcomes -----------------------------------------------------------------------------------
 def _outcome_page(
-    request: HttpRequest, member: IssuerMember, achievement: Achievement, outcome: LearningOutcome | None
+    request: AuthenticatedHttpRequest, member: IssuerMember, achievement: Achievement, outcome: LearningOutcome | None
 ) -> HttpResponse:
     if achievement.status != Status.DRAFT:
         messages.info(request, _("Only drafts can be changed."))
@@ -66,14 +67,16 @@ def _outcome_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome_new(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def outcome_new(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.EDIT_ACHIEVEMENTS)
     return _outcome_page(request, member, achievement, None)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome_edit(request: HttpRequest, issuer_slug: str, public_id: UUID, outcome_id: UUID) -> HttpResponse:
+def outcome_edit(
+    request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID, outcome_id: UUID
+) -> HttpResponse:
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.EDIT_ACHIEVEMENTS)
     outcome = access_outcome_of_achievement(achievement, str(outcome_id))
     return _outcome_page(request, member, achievement, outcome)
@@ -81,7 +84,9 @@ def outcome_edit(request: HttpRequest, issuer_slug: str, public_id: UUID, outcom
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outcome_remove(request: HttpRequest, issuer_slug: str, public_id: UUID, outcome_id: UUID) -> HttpResponse:
+def outcome_remove(
+    request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID, outcome_id: UUID
+) -> HttpResponse:
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.EDIT_ACHIEVEMENTS)
     outcome = access_outcome_of_achievement(achievement, str(outcome_id))
     if request.method == "POST":
@@ -98,7 +103,9 @@ def outcome_remove(request: HttpRequest, issuer_slug: str, public_id: UUID, outc
 
 @login_required
 @require_POST
-def outcome_move(request: HttpRequest, issuer_slug: str, public_id: UUID, outcome_id: UUID) -> HttpResponse:
+def outcome_move(
+    request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID, outcome_id: UUID
+) -> HttpResponse:
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.EDIT_ACHIEVEMENTS)
     outcome = access_outcome_of_achievement(achievement, str(outcome_id))
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from badges.achievements.workflow import Kind, achievement_audit_record, achievement_for_editing
 from badges.models import Achievement, LearningOutcome, RubricLevel, RubricLevelTranslation
+
+if TYPE_CHECKING:
+    from kernel.users import User
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ def rubric_levels_create(*, outcome: LearningOutcome, levels: Sequence[RubricLev
 def achievement_outcome_add(
     *,
     achievement: Achievement,
-    by: AbstractBaseUser,
+    by: User,
     statement: str,
     kind: str = "",
     esco_skill_uri: str = "",
@@ -67,7 +70,7 @@ def _renumber(achievement: Achievement) -> None:
 def achievement_outcome_update(
     *,
     outcome: LearningOutcome,
-    by: AbstractBaseUser,
+    by: User,
     statement: str,
     kind: str = "",
     esco_skill_uri: str = "",
@@ -96,7 +99,7 @@ def achievement_outcome_update(
 
 
 @transaction.atomic
-def achievement_outcome_remove(*, outcome: LearningOutcome, by: AbstractBaseUser) -> None:
+def achievement_outcome_remove(*, outcome: LearningOutcome, by: User) -> None:
     locked = achievement_for_editing(outcome.achievement, by)
     public_id = str(outcome.public_id)
     LearningOutcome.objects.filter(pk=outcome.pk, achievement=locked).delete()
@@ -105,7 +108,7 @@ def achievement_outcome_remove(*, outcome: LearningOutcome, by: AbstractBaseUser
 
 
 @transaction.atomic
-def achievement_outcome_move(*, outcome: LearningOutcome, by: AbstractBaseUser, offset: int) -> None:
+def achievement_outcome_move(*, outcome: LearningOutcome, by: User, offset: int) -> None:
     """Move an outcome `offset` places up (negative) or down the list; the ends stay where they are."""
     locked = achievement_for_editing(outcome.achievement, by)
     _renumber(locked)

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -157,7 +157,7 @@ def extension_schema(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def achievement_image(request: HttpRequest, public_id: UUID, extension: str) -> HttpResponse:
+def achievement_image(request: HttpRequest, public_id: UUID, extension: str) -> FileResponse:
     """The unbaked badge image, as credentials link to it (it must outlive any change of status)."""
     achievement = first_or_404(Achievement.objects.all(), public_id=public_id)
     return stored_file_response(achievement.image if extension == "png" else achievement.image_svg)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from kernel.errors import ApplicationError
 
 
 @transaction.atomic
-def achievement_publish(*, achievement: Achievement, by: AbstractBaseUser) -> Achievement:
+def achievement_publish(*, achievement: Achievement, by: User) -> Achievement:
     locked = achievement_lock(achievement, by=by, capability=Capability.PUBLISH_ACHIEVEMENTS)
     achievement_status_check(locked, Status.APPROVED)
     achievement_status_set(locked, Status.PUBLISHED)
@@ -45,9 +46,12 @@ _TRANSLATED_FIELDS = (
     "image_alt",
 )
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 
 @transaction.atomic
-def achievement_new_version(*, achievement: Achievement, by: AbstractBaseUser) -> Achievement:
+def achievement_new_version(*, achievement: Achievement, by: User) -> Achievement:
     """A draft copy of a published achievement (outcomes, rubrics and translations included) as version + 1.
 
     Credentials keep pointing at the version they were issued for. One successor per version: the

@@ -4,8 +4,8 @@ it back, and recording what external reviewers concluded (Kompetenspasset's fift
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -23,9 +23,12 @@ from badges.models import Achievement, ExternalReview
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 
 @transaction.atomic
-def achievement_submit_for_review(*, achievement: Achievement, by: AbstractBaseUser) -> Achievement:
+def achievement_submit_for_review(*, achievement: Achievement, by: User) -> Achievement:
     """Send a draft to quality review. Refused, with everything still missing, unless the scorecard passes."""
     locked = achievement_for_editing(achievement, by)
     card = achievement_scorecard(achievement=locked)
@@ -42,7 +45,7 @@ def achievement_submit_for_review(*, achievement: Achievement, by: AbstractBaseU
     return locked
 
 
-def _check_not_author(achievement: Achievement, by: AbstractBaseUser) -> None:
+def _check_not_author(achievement: Achievement, by: User) -> None:
     # Four eyes: whoever wrote or submitted the definition cannot also be its quality reviewer.
     if by.pk in {achievement.created_by_id, achievement.submitted_by_id}:
         raise ApplicationError(
@@ -51,7 +54,7 @@ def _check_not_author(achievement: Achievement, by: AbstractBaseUser) -> None:
 
 
 @transaction.atomic
-def achievement_review_approve(*, achievement: Achievement, by: AbstractBaseUser, comment: str = "") -> Achievement:
+def achievement_review_approve(*, achievement: Achievement, by: User, comment: str = "") -> Achievement:
     locked = achievement_lock(achievement, by=by, capability=Capability.REVIEW_ACHIEVEMENTS)
     achievement_status_check(locked, Status.IN_REVIEW)
     _check_not_author(locked, by)
@@ -62,7 +65,7 @@ def achievement_review_approve(*, achievement: Achievement, by: AbstractBaseUser
 
 @transaction.atomic
 def achievement_review_request_changes(
-    *, achievement: Achievement, by: AbstractBaseUser, comment: str
+    *, achievement: Achievement, by: User, comment: str
 ) -> Achievement:
     """Send it back to draft; the comment says what to change, so it is required."""
     if not comment.strip():
@@ -78,7 +81,7 @@ def achievement_review_request_changes(
 def achievement_external_review_record(
     *,
     achievement: Achievement,
-    by: AbstractBaseUser,
+    by: User,
     reviewer: str,
     body: str,
     date: date,

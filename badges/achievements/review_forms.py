@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +17,9 @@ class ReviewForm(forms.Form):
                     "pass level."),
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == "request_changes" and not cleaned.get("comment", "").strip():
             self.add_error("comment", _("Say what should be changed."))
         return cleaned

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,11 +31,12 @@ from badges.achievements.review_forms import ExternalReviewForm, ReviewForm
 from badges.models import Achievement
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
+from kernel.users import AuthenticatedHttpRequest
 
 
 @login_required
 @require_GET
-def review_queue(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     member = console_member(request, issuer_slug, Capability.SEE_REVIEW_QUEUE)
     waiting = Achievement.objects.filter(issuer=member.issuer, status__in=[Status.IN_REVIEW, Status.APPROVED])
     context = achievement_page_context(
@@ -50,7 +51,7 @@ def review_queue(request: HttpRequest, issuer_slug: str) -> HttpResponse:
 # --- quality review --------------------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
-def achievement_review(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def achievement_review(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.REVIEW_ACHIEVEMENTS)
     form = ReviewForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -80,7 +81,7 @@ def achievement_review(request: HttpRequest, issuer_slug: str, public_id: UUID) 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def external_review_new(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def external_review_new(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, achievement = console_achievement(request, issuer_slug, public_id, Capability.RECORD_EXTERNAL_REVIEWS)
     form = ExternalReviewForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -97,7 +98,7 @@ def external_review_new(request: HttpRequest, issuer_slug: str, public_id: UUID)
 
 @login_required
 @require_POST
-def achievement_publish(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def achievement_publish(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     __, achievement = console_achievement(request, issuer_slug, public_id, Capability.PUBLISH_ACHIEVEMENTS)
     try:
         publishing.achievement_publish(achievement=achievement, by=request.user)

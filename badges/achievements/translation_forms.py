@@ -98,8 +98,9 @@ class TranslationForm(forms.Form):
             self.initial[name] = str(current)
         return name
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for __, statement, criteria, levels in self.outcome_rows:
             if cleaned.get(criteria) and not cleaned.get(statement):
                 self.add_error(statement, _("Write the learning outcome too, or leave its criteria empty."))

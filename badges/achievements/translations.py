@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from badges.achievements.workflow import Kind, achievement_audit_record, achievement_for_editing
 from badges.models import Achievement, AchievementTranslation, LearningOutcomeTranslation, RubricLevelTranslation
 from kernel.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from kernel.users import User
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,9 @@ def _check_translation_language(achievement: Achievement, language: str) -> None
         )
 
 
-def _set_or_clear(model: type, owner: dict, language: str, **texts: str) -> None:
+def _set_or_clear(
+    model: type[LearningOutcomeTranslation] | type[RubricLevelTranslation], owner: dict, language: str, **texts: str
+) -> None:
     """Save the translation of one outcome or level; an empty main text removes it (it falls back)."""
     main = next(iter(texts.values())).strip()
     if not main:
@@ -56,7 +61,7 @@ def _set_or_clear(model: type, owner: dict, language: str, **texts: str) -> None
 def achievement_translation_save(
     *,
     achievement: Achievement,
-    by: AbstractBaseUser,
+    by: User,
     language: str,
     name: str,
     description: str,
@@ -105,7 +110,7 @@ def achievement_translation_save(
 
 
 @transaction.atomic
-def achievement_translation_remove(*, achievement: Achievement, by: AbstractBaseUser, language: str) -> None:
+def achievement_translation_remove(*, achievement: Achievement, by: User, language: str) -> None:
     """Remove a draft's texts in `language`, outcomes and rubric levels included."""
     locked = achievement_for_editing(achievement, by)
     _check_translation_language(locked, language)

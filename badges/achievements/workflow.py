@@ -13,9 +13,8 @@ this module: drafting, outcomes, translations, review, publishing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
 from badges.achievements import adapters
@@ -25,12 +24,15 @@ from issuers.roles import Capability
 from kernel.errors import ApplicationError
 from ob3.scorecard import Scorecard, scorecard
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 Status = Achievement.Status
 Kind = AchievementAuditEvent.Kind
 
 
 def achievement_audit_record(
-    *, achievement: Achievement, kind: str, actor: AbstractBaseUser | None = None, comment: str = "", **data: Any
+    *, achievement: Achievement, kind: str, actor: User | None = None, comment: str = "", **data: Any
 ) -> AchievementAuditEvent:
     return AchievementAuditEvent.objects.create(
         achievement=achievement, kind=kind, actor=actor, comment=comment, data=data
@@ -41,7 +43,7 @@ def achievement_scorecard(*, achievement: Achievement) -> Scorecard:
     return scorecard(adapters.achievement_definition(achievement))
 
 
-def achievement_lock(achievement: Achievement, *, by: AbstractBaseUser, capability: Capability) -> Achievement:
+def achievement_lock(achievement: Achievement, *, by: User, capability: Capability) -> Achievement:
     """Re-read the row under a lock (two reviewers acting at once cannot both move it on), once `by` is
     known to hold `capability` for its issuer."""
     capability_check(issuer_id=achievement.issuer_id, user=by, capability=capability)
@@ -66,7 +68,7 @@ def achievement_check_editable(achievement: Achievement) -> None:
     achievement_status_check(achievement, Status.DRAFT)
 
 
-def achievement_for_editing(achievement: Achievement, by: AbstractBaseUser) -> Achievement:
+def achievement_for_editing(achievement: Achievement, by: User) -> Achievement:
     """The draft, locked, once `by` may edit it (owner or designer) and it is still a draft."""
     locked = achievement_lock(achievement, by=by, capability=Capability.EDIT_ACHIEVEMENTS)
     achievement_check_editable(locked)

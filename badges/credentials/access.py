@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import TYPE_CHECKING
 
 from badges.models import Credential
 from issuers.access import access_membership_for_user
@@ -10,9 +10,12 @@ from issuers.models import Issuer, IssuerMember
 from issuers.roles import Capability
 from kernel.lookups import first_or_404
 
+if TYPE_CHECKING:
+    from kernel.users import AnyUser
+
 
 # --- Gates ---------------------------------------------------------------------------------------------
-def access_issuer_for_credential_manager(user: AbstractBaseUser | AnonymousUser, issuer_slug: str) -> IssuerMember:
+def access_issuer_for_credential_manager(user: AnyUser, issuer_slug: str) -> IssuerMember:
     """404 for non-members and unknown issuers; 403 for members who may not manage credentials."""
     return access_membership_for_user(user, issuer_slug, capability=Capability.MANAGE_CREDENTIALS)
 

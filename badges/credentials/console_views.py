@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +17,12 @@ from badges.credentials.forms import STATES, RevokeForm
 from badges.credentials.revocation import credential_reissue, credential_revoke
 from badges.credentials.selectors import credential_list_for_issuer
 from kernel.errors import ApplicationError
+from kernel.users import AuthenticatedHttpRequest
 
 
 @login_required
 @require_GET
-def credential_list(request: HttpRequest, issuer_slug: str) -> HttpResponse:
+def credential_list(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     member = access_issuer_for_credential_manager(request.user, issuer_slug)
     search = request.GET.get("q", "")[:200]
     state = request.GET.get("state", "")
@@ -41,7 +42,7 @@ def credential_list(request: HttpRequest, issuer_slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def credential_revoke_page(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def credential_revoke_page(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member = access_issuer_for_credential_manager(request.user, issuer_slug)
     credential = access_credential_for_issuer(member.issuer, str(public_id))
     form = RevokeForm(request.POST if request.method == "POST" else None)
@@ -60,7 +61,7 @@ def credential_revoke_page(request: HttpRequest, issuer_slug: str, public_id: UU
 
 @login_required
 @require_POST
-def credential_reissue_action(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
+def credential_reissue_action(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member = access_issuer_for_credential_manager(request.user, issuer_slug)
     credential = access_credential_for_issuer(member.issuer, str(public_id))
     try:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.contrib.auth.models import AbstractBaseUser
+from typing import TYPE_CHECKING, Any
 
 from badges.models import Credential, CredentialEvent
+
+if TYPE_CHECKING:
+    from kernel.users import User
 
 
 def credential_event_record(
     *,
     credential: Credential | int,
     kind: str,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
     **data: Any,
 ) -> CredentialEvent:
     credential_id = credential if isinstance(credential, int) else credential.pk

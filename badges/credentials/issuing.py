@@ -6,9 +6,8 @@ import calendar
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +15,9 @@ from badges.credentials.events import credential_event_record
 from badges.credentials.queue import credential_signing_queue
 from badges.models import Achievement, Credential, CredentialEvent
 from ob3.recipient import hash_email, normalise_email
+
+if TYPE_CHECKING:
+    from kernel.users import User
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -32,7 +34,7 @@ def credential_issue(
     achievement: Achievement,
     recipient_email: str,
     recipient_name: str | None = None,
-    issued_by: AbstractBaseUser | None = None,
+    issued_by: User | None = None,
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
     results: Sequence[dict[str, Any]] = (),

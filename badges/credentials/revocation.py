@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -22,18 +22,21 @@ from issuers.roles import Capability
 from issuers.signing import NoActiveSigningKey
 from kernel.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 logger = logging.getLogger(__name__)
 
 
 REASON_MAX_LENGTH = 1000
 
 
-def _check_manager(credential: Credential, by: AbstractBaseUser) -> None:
+def _check_manager(credential: Credential, by: User) -> None:
     capability_check(issuer_id=credential.issuer_id, user=by, capability=Capability.MANAGE_CREDENTIALS)
 
 
 # --- Revoking ------------------------------------------------------------------------------------------
-def credential_revoke(*, credential: Credential, by: AbstractBaseUser, reason: str) -> Credential:
+def credential_revoke(*, credential: Credential, by: User, reason: str) -> Credential:
     """Revoke an issued credential: record why, set its bit in the issuer's status list, re-sign the list
     and tell the learner. Verifiers see it within the list's cache time (a minute)."""
     _check_manager(credential, by)
@@ -83,7 +86,7 @@ def credential_revocation_notify(*, credential_id: int) -> None:
 
 
 # --- Re-issuing ----------------------------------------------------------------------------------------
-def credential_reissue(*, credential: Credential, by: AbstractBaseUser) -> Credential:
+def credential_reissue(*, credential: Credential, by: User) -> Credential:
     """Issue the same achievement to the same person again, for a new validity period. The award date
     stays the original one, and the new credential points at the one it renews.
 

@@ -16,7 +16,7 @@ from kernel.append_only import AppendOnlyEvent
 SHOWN_WHEN_SHARED = ("issued", "revoked")
 
 
-class CredentialQuerySet(models.QuerySet):
+class CredentialQuerySet(models.QuerySet["Credential"]):
     def shared_publicly(self) -> CredentialQuerySet:
         """What anyone with the link may see (the /c/ page, a public profile): shared by its learner, signed,
         and issued or revoked (a revoked one stays visible, as revoked)."""

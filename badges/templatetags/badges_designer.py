@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.db.models import Choices
 from django.utils import formats
 
 from badges.models import AssessmentType, QualityAssuranceType
@@ -12,7 +13,7 @@ from badges.models import AssessmentType, QualityAssuranceType
 register = template.Library()
 
 
-def _labels(values: list[str], choices: type) -> str:
+def _labels(values: list[str], choices: type[Choices]) -> str:
     known = dict(choices.choices)
     return ", ".join(str(known.get(value, value)) for value in values)
 

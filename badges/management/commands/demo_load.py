@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
@@ -29,9 +29,12 @@ from issuers.membership import issuer_member_add
 from issuers.models import Issuer, Role
 from issuers.services import issuer_create
 
+if TYPE_CHECKING:
+    from kernel.users import User
+
 DEMO_PASSWORD = "mikromerit-demo"  # noqa: S105 - printed on purpose; the command refuses to run in production
 
-ISSUER = {
+ISSUER: dict[str, Any] = {
     "slug": "skelleftea-vuxenutbildningen",
     "name": "Skellefteå kommun – Vuxenutbildningen",
     "description": "Kommunal vuxenutbildning (komvux) med yrkesutbildningar inom vård, omsorg och service.",
@@ -273,7 +276,7 @@ class Command(BaseCommand):
         return existing or issuer_create(**ISSUER)
 
     def _achievement(
-        self, issuer: Issuer, spec: dict[str, Any], *, designer: AbstractUser, reviewer: AbstractUser
+        self, issuer: Issuer, spec: dict[str, Any], *, designer: User, reviewer: User
     ) -> Achievement:
         """The latest version of a demo micro-credential, taken through review to published.
 
@@ -306,7 +309,7 @@ class Command(BaseCommand):
             )
         return achievement_publish(achievement=achievement, by=reviewer)
 
-    def _translate(self, achievement: Achievement, spec: dict[str, Any], *, designer: AbstractUser) -> None:
+    def _translate(self, achievement: Achievement, spec: dict[str, Any], *, designer: User) -> None:
         """The texts in the other language, rubric level names included (the rubric is the other language's)."""
         spec = dict(spec)
         language, texts = spec.pop("language"), spec.pop("outcomes")
@@ -340,7 +343,7 @@ class Command(BaseCommand):
             RubricLevelInput(name="Väl godkänd", description="Deltagaren visar målet självständigt."),
         )
 
-    def _user(self, issuer: Issuer, username: str, first_name: str, roles: set[str]) -> AbstractUser:
+    def _user(self, issuer: Issuer, username: str, first_name: str, roles: Collection[str]) -> User:
         email = f"{username}@example.org"
         user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"first_name": first_name, "email": email, "is_staff": bool(roles)}
@@ -355,7 +358,7 @@ class Command(BaseCommand):
             issuer_member_add(issuer=issuer, user=user, roles=roles)
         return user
 
-    def _award(self, achievement: Achievement, learner: AbstractUser, *, issued_by: AbstractUser) -> None:
+    def _award(self, achievement: Achievement, learner: User, *, issued_by: User) -> None:
         already = Credential.objects.filter(
             achievement__issuer=achievement.issuer, achievement__name=achievement.name, recipient_email=learner.email
         )
