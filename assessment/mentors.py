@@ -10,11 +10,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment.models import Application, AssessmentAuditEvent, MentorComment, MentorInvitation
@@ -22,6 +20,7 @@ from assessment.workflow import application_check_editable, application_check_le
 from kernel.emails import all_emails, has_verified_email
 from kernel.errors import ApplicationError
 from kernel.tokens import secret_token, secret_token_hash
+from notifications.sending import notice_send
 
 if TYPE_CHECKING:
     from kernel.users import User
@@ -52,9 +51,10 @@ def mentor_invite(*, application: Application, by: User, email: str) -> MentorIn
         "accept_url": settings.PUBLIC_BASE_URL + reverse("applications:mentor-accept", args=[token]),
     }
     # In the learner's language: they chose whom to invite and know what language they share.
-    subject = render_to_string("assessment/email/mentor_invitation_subject.txt", context).strip()
-    body = render_to_string("assessment/email/mentor_invitation_message.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    notice_send(
+        kind="mentor_invitation", template="assessment/email/mentor_invitation", context=context, email=email,
+        language=translation.get_language(),
+    )
     audit_record(
         achievement=application.achievement, application=application, kind=Kind.MENTOR_INVITED, actor=by, email=email
     )

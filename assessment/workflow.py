@@ -17,17 +17,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessment.models import Application, AssessmentAuditEvent, AwardBatch
 from badges.models import Achievement
 from kernel.emails import primary_verified_email
 from kernel.errors import ApplicationError
+from notifications.sending import notice_send
 
 if TYPE_CHECKING:
     from kernel.users import User
@@ -70,11 +67,9 @@ def application_check_learner(application: Application, by: User) -> None:
 
 
 def learner_notify(application: Application, template: str, **context: Any) -> None:
-    """Render now, in the learner's language, and send once the transaction has committed."""
+    """Tell the learner (in the application's language) once the transaction has committed; an erased
+    learner, or one without a verified address, is not told."""
     if application.learner is None:  # erased
-        return
-    address = learner_email(application.learner)
-    if address is None:
         return
     context = {
         "application": application,
@@ -84,7 +79,7 @@ def learner_notify(application: Application, template: str, **context: Any) -> N
         + reverse("applications:detail", args=[application.public_id]),
         **context,
     }
-    with translation.override(application.language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"assessment/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"assessment/email/{template}_message.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
+    notice_send(
+        kind=f"application_{template}", template=f"assessment/email/{template}", context=context,
+        user=application.learner, language=application.language or None,
+    )

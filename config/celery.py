@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -21,4 +22,10 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
         settings.CREDENTIAL_SWEEP_INTERVAL_MINUTES * 60,
         sender.signature("badges.tasks.credential_sweep_stale_task"),
         name="credential_sweep_stale",
+    )
+    sender.add_periodic_task(10 * 60, sender.signature("notifications.tasks.notice_sweep_task"), name="notice_sweep")
+    sender.add_periodic_task(
+        crontab(hour=settings.NOTICE_DIGEST_HOUR, minute=0),
+        sender.signature("notifications.tasks.notice_digest_task"),
+        name="notice_digest",
     )

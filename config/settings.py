@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "corsheaders",
     "kernel",
+    "notifications",
     "issuers",
     "badges",
     "verification",
@@ -216,6 +217,11 @@ elif not PRODUCTION:
 else:
     # Sign-up cannot finish without the verification e-mail, so a production run needs a mail server.
     raise ImproperlyConfigured("EMAIL_HOST must be set: accounts are verified by e-mail.")
+
+# Mail providers report bounces to POST /hooks/email-bounce with this bearer token; unset, the hook is off.
+EMAIL_BOUNCE_WEBHOOK_TOKEN = env_secret("EMAIL_BOUNCE_WEBHOOK_TOKEN", "")
+# The hour (server time zone) at which people who chose a daily e-mail get it.
+NOTICE_DIGEST_HOUR = env_int("NOTICE_DIGEST_HOUR", 7, minimum=0, maximum=23)
 
 # --- Languages -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("notifications.urls")),  # /accounts/notifications/ (before allauth's), /hooks/email-bounce
     path("accounts/", include("allauth.urls")),
     path("console/", include("issuers.console_urls")),
     path("console/", include("badges.achievements.console_urls")),  # achievement designer and QA review

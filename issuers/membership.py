@@ -12,18 +12,17 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from issuers.errors import MembershipRefused
 from issuers.models import Issuer, IssuerInvitation, IssuerMember, Role
 from kernel.emails import has_verified_email
 from kernel.tokens import secret_token, secret_token_hash
+from notifications.sending import notice_send
 
 if TYPE_CHECKING:
     from kernel.users import User
@@ -87,20 +86,14 @@ def issuer_member_invite(
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.ISSUER_INVITATION_DAYS),
     )
-    subject, body = _invitation_email(invitation, token)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    # In the inviting owner's language: they know whom they invite.
+    accept_url = settings.PUBLIC_BASE_URL + reverse("invitation-accept", args=[token])
+    notice_send(
+        kind="member_invitation", template="issuers/email/invitation", email=email,
+        context={"invitation": invitation, "accept_url": accept_url}, language=translation.get_language(),
+    )
     logger.info("issuer member invited", extra={"issuer": issuer.slug, "invitation_id": invitation.pk})
     return invitation
-
-
-def _invitation_email(invitation: IssuerInvitation, token: str) -> tuple[str, str]:
-    # Rendered now, in the inviting owner's language, because the e-mail is sent after the commit.
-    context = {
-        "invitation": invitation,
-        "accept_url": settings.PUBLIC_BASE_URL + reverse("invitation-accept", args=[token]),
-    }
-    subject = render_to_string("issuers/email/invitation_subject.txt", context).strip()
-    return subject, render_to_string("issuers/email/invitation_message.txt", context)
 
 
 def issuer_invitation_for_token(token: str, *, lock: bool = False) -> IssuerInvitation | None:

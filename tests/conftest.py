@@ -55,3 +55,19 @@ def issued(credential):
     credential_sign(credential_id=credential.id)
     credential.refresh_from_db()
     return credential
+
+
+@pytest.fixture(autouse=True)
+def _notices_delivered_on_commit(request, monkeypatch):
+    """The test broker runs no task: an e-mail decided on (notifications.notice_send) is delivered when its
+    transaction commits, as a worker would deliver it then, so tests see it in django.core.mail.outbox."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    from django.db import transaction
+
+    from notifications import sending
+
+    monkeypatch.setattr(
+        sending, "notice_delivery_queue",
+        lambda notice_id: transaction.on_commit(lambda: sending.notice_deliver(notice_id=notice_id)),
+    )

@@ -12,6 +12,8 @@ from django.db import transaction
 
 SIGN = "badges.tasks.credential_sign_task"
 SWEEP = "badges.tasks.credential_sweep_stale_task"
+# Revocation notices are now notifications.Notice rows; the task stays registered so that messages queued
+# by an earlier version still find it after an upgrade.
 NOTIFY_REVOKED = "badges.tasks.credential_revocation_notify_task"
 
 
@@ -26,8 +28,3 @@ def credential_signing_queue(credential_id: int) -> None:
     and issue twice); the row stays PENDING and the sweeper queues it once the broker is back.
     """
     transaction.on_commit(lambda: _queue(SIGN, credential_id), robust=True)
-
-
-def credential_revocation_notice_queue(credential_id: int) -> None:
-    """Tell the holder their credential was revoked, once the revocation is committed."""
-    transaction.on_commit(lambda: _queue(NOTIFY_REVOKED, credential_id))

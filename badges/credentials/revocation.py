@@ -5,22 +5,19 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges.credentials.events import credential_event_record
 from badges.credentials.issuing import credential_issue
-from badges.credentials.queue import credential_revocation_notice_queue
 from badges.credentials.status_lists import status_list_set_revoked, status_list_sign
 from badges.models import Credential, CredentialEvent
 from issuers.access import capability_check
 from issuers.roles import Capability
 from issuers.signing import NoActiveSigningKey
 from kernel.errors import ApplicationError
+from notifications.sending import notice_send
 
 if TYPE_CHECKING:
     from kernel.users import User
@@ -62,7 +59,7 @@ def credential_revoke(*, credential: Credential, by: User, reason: str) -> Crede
             raise ApplicationError("already_revoked", _("This credential is already revoked."))
         status_list_set_revoked(status_list_id=credential.status_list_id, index=credential.status_list_index)
         credential_event_record(credential=credential, kind=CredentialEvent.Kind.REVOKED, actor=by, reason=reason)
-        credential_revocation_notice_queue(credential.pk)
+        credential_revocation_notify(credential_id=credential.pk)  # sent once this commits
     credential.refresh_from_db()
     try:
         status_list_sign(status_list=credential.status_list)
@@ -74,15 +71,15 @@ def credential_revoke(*, credential: Credential, by: User, reason: str) -> Crede
 
 
 def credential_revocation_notify(*, credential_id: int) -> None:
-    """E-mail the learner that their credential was revoked, and why."""
+    """Tell the holder, by e-mail in their language, that their credential was revoked and why (the notice is
+    rendered now and sent after the commit)."""
     credential = Credential.objects.select_related("issuer", "achievement").get(pk=credential_id)
     if credential.status != Credential.Status.REVOKED:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {"credential": credential}
-        subject = _("Your micro-credential “%(name)s” has been revoked") % {"name": credential.achievement.name}
-        body = render_to_string("badges/credentials/email/revoked.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [credential.recipient_email])
+    notice_send(
+        kind="credential_revoked", template="badges/credentials/email/revoked", context={"credential": credential},
+        email=credential.recipient_email, fallback_language=credential.achievement.in_language or None,
+    )
 
 
 # --- Re-issuing ----------------------------------------------------------------------------------------
