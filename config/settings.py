@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "verification",
     "learners",
     "assessment",
+    "console",
 ]
 
 MIDDLEWARE = [

@@ -13,10 +13,10 @@ from badges.models.achievements import (
     RubricLevel,
     RubricLevelTranslation,
 )
-from badges.models.credentials import Credential, CredentialEvent, StatusList
+from badges.models.credentials import Credential, CredentialClaim, CredentialEvent, CredentialPageView, StatusList
 
 __all__ = [
     "LEVEL_VALIDATORS", "Achievement", "AchievementAuditEvent", "AchievementTranslation", "AssessmentType",
-    "Credential", "CredentialEvent", "ExternalReview", "LearningOutcome", "LearningOutcomeTranslation",
-    "QualityAssuranceType", "RubricLevel", "RubricLevelTranslation", "StatusList",
+    "Credential", "CredentialClaim", "CredentialEvent", "CredentialPageView", "ExternalReview", "LearningOutcome",
+    "LearningOutcomeTranslation", "QualityAssuranceType", "RubricLevel", "RubricLevelTranslation", "StatusList",
 ]

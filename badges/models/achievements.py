@@ -141,6 +141,12 @@ class Achievement(models.Model):
     validity_months = models.PositiveSmallIntegerField(
         _("valid for (months)"), null=True, blank=True, help_text=_("Leave empty if the credential does not expire.")
     )
+    # Not part of the signed definition: how long before expiry the holder is reminded (0: never).
+    expiry_reminder_days = models.PositiveSmallIntegerField(
+        _("remind holders before expiry (days)"), default=30, validators=[MaxValueValidator(365)],
+        help_text=_("How many days before a credential expires its holder gets an e-mail with the way to renew it. "
+                    "0 sends no reminder."),
+    )
     # Quality assurance
     qa_types = models.JSONField(_("types of quality assurance"), default=list, blank=True)
     qa_internal_process = models.TextField(_("internal quality assurance"), blank=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from badges.models.achievements import Achievement
 from issuers.models import IdentityKind, Issuer
 from kernel.append_only import AppendOnlyEvent
+from notifications.models import Notice
 
 SHOWN_WHEN_SHARED = ("issued", "revoked")
 
@@ -65,6 +66,10 @@ class Credential(models.Model):
     )
     # Private by default: the public verification page answers only while the learner shares it.
     share_enabled = models.BooleanField(_("shared publicly"), default=False)
+    # When the holder first shared it (kept when they stop sharing): "shared" on the issuer's dashboard.
+    first_shared_at = models.DateTimeField(_("first shared"), null=True, blank=True)
+    # Set when the expiry reminder went out, so the daily run reminds each holder once.
+    expiry_reminded_at = models.DateTimeField(_("expiry reminder sent"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     # Where the credential's revocation bit lives; allocated once, when it is first signed.
@@ -171,3 +176,51 @@ class StatusList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} – {self.public_id}"
+
+
+class CredentialClaim(models.Model):
+    """The recipient's single-use link to take an awarded credential into their wallet.
+
+    Bound to the address the credential was issued to: only an account with that address verified may
+    claim it. Re-sending replaces the token (the old link stops working) and extends the expiry. Only
+    the token's hash is stored (kernel.tokens).
+    """
+
+    credential = models.OneToOneField(Credential, on_delete=models.CASCADE, related_name="claim")
+    email = models.EmailField(_("sent to"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("link expires"))
+    sent_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    # The latest e-mail carrying the link: whether it was delivered or bounced is read from there.
+    notice = models.ForeignKey(Notice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credential claim")
+        verbose_name_plural = _("credential claims")
+        indexes = [models.Index(fields=["claimed_at"], name="claim_claimed_at")]
+
+    def __str__(self) -> str:
+        return f"{self.credential_id} → {self.email}"
+
+
+class CredentialPageView(models.Model):
+    """Visits of a credential's public verification page, counted per day (no visitor data is kept)."""
+
+    credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="page_views")
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("verification page views")
+        verbose_name_plural = _("verification page views")
+        constraints = [models.UniqueConstraint(fields=["credential", "day"], name="page_view_one_row_per_day")]
+        indexes = [models.Index(fields=["day"], name="page_view_day")]
+
+    def __str__(self) -> str:
+        return f"{self.credential_id} {self.day}: {self.count}"
