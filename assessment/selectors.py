@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 
-from assessment.models import AchievementAssessmentPolicy, Application, AwardBatch, Evidence, Submission
-from badges.models import Achievement, Credential, RubricLevel
+from assessment.models import AchievementAssessmentPolicy, Application, Evidence, Submission
+from badges.models import Achievement, RubricLevel
 from issuers.models import Issuer
 from kernel.public_urls import public_url
 
@@ -86,14 +86,3 @@ def assessment_queue(
         "submitted_at", "pk"
     )
 
-
-def award_batch_progress(*, batch: AwardBatch) -> dict[str, int]:
-    pending = [Credential.Status.PENDING, Credential.Status.SIGNING]
-    counts = batch.recipients.aggregate(
-        total=Count("pk"),
-        issued=Count("pk", filter=Q(credential__status=Credential.Status.ISSUED)),
-        pending=Count("pk", filter=Q(credential__status__in=pending)),
-        failed=Count("pk", filter=Q(credential__status=Credential.Status.FAILED)),
-    )
-    counts["done"] = int(batch.status == AwardBatch.Status.CONFIRMED and counts["pending"] == 0)
-    return counts

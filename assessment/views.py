@@ -25,6 +25,7 @@ from assessment.access import (
     access_award_membership,
     access_published_achievement_of_issuer,
 )
+from assessment.award_progress import award_batch_snapshot
 from assessment.csv_import import RecipientRow, parse_recipients
 from assessment.forms import (
     AssessmentForm,
@@ -257,8 +258,7 @@ def award_batch(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: 
         "member": member,
         "issuer": member.issuer,
         "batch": batch,
-        "recipients": batch.recipients.select_related("credential")[:2000],
-        "progress": selectors.award_batch_progress(batch=batch),
+        "progress": award_batch_snapshot(batch=batch),
         "confirm_form": forms.Form(),
         "section": "awards",
     }
@@ -281,7 +281,12 @@ def award_batch_confirm(request: AuthenticatedHttpRequest, issuer_slug: str, pub
 @login_required
 @require_GET
 def award_batch_progress(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> JsonResponse:
+    """The summary and every row from one snapshot, for static/js/live_progress.js (same gate as the page)."""
     _member, batch = access_award_batch_for_member(request.user, issuer_slug, str(public_id))
-    progress = selectors.award_batch_progress(batch=batch)
+    progress = award_batch_snapshot(batch=batch)
     text = render_to_string("assessment/includes/award_progress.html", {"progress": progress}).strip()
-    return JsonResponse({**progress, "text": text})
+    response = JsonResponse({
+        **progress.summary(), "text": text, "rows": [row.as_json() for row in progress.rows],
+    })
+    response["Cache-Control"] = "private, no-store"
+    return response
