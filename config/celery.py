@@ -29,3 +29,6 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
         sender.signature("notifications.tasks.notice_digest_task"),
         name="notice_digest",
     )
+    sender.add_periodic_task(
+        60 * 60, sender.signature("learners.tasks.learner_exports_tidy_task"), name="learner_exports_tidy"
+    )

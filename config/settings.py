@@ -198,6 +198,8 @@ EVIDENCE_VIDEO_MAX_MB = env_int("EVIDENCE_VIDEO_MAX_MB", 100, minimum=1)
 MENTOR_INVITATION_DAYS = env_int("MENTOR_INVITATION_DAYS", 14, minimum=1)
 # Most rows one CSV upload may award at once.
 AWARD_CSV_MAX_ROWS = env_int("AWARD_CSV_MAX_ROWS", 2000, minimum=1)
+# How long a learner's data export (the ZIP) is kept for download before it is deleted, in days.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
 
 # --- E-mail --------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mikromerit <no-reply@localhost>")
@@ -271,9 +273,22 @@ else:
         "OPTIONS": {"location": Path(env_str("EVIDENCE_ROOT") or VAR_DIR / "private" / "evidence")},
     }
 
+# Learners' data exports (learners.exports): private like evidence; deleted after EXPORT_KEEP_DAYS.
+if AWS_STORAGE_BUCKET_NAME:
+    _export_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_default_storage["OPTIONS"], "location": "private/exports"},
+    }
+else:
+    _export_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(env_str("EXPORT_ROOT") or VAR_DIR / "private" / "exports")},
+    }
+
 STORAGES = {
     "default": _default_storage,
     "evidence": _evidence_storage,
+    "exports": _export_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -13,7 +13,7 @@ from django.http import Http404
 from badges.models import Credential
 from kernel.emails import verified_emails
 from kernel.lookups import first_or_404
-from learners.models import ExternalCredential
+from learners.models import ExternalCredential, LearnerExport
 
 if TYPE_CHECKING:
     from kernel.users import AnyUser
@@ -41,3 +41,10 @@ def access_external_credential_for_learner(
     if not user.is_authenticated or not user.is_active:
         raise Http404
     return first_or_404(ExternalCredential.objects.filter(user=user), public_id=public_id)
+
+
+def access_export_for_learner(user: AnyUser, public_id: object) -> LearnerExport:
+    """One of the person's own data exports; 404 for anyone else's and for unknown ids."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    return first_or_404(LearnerExport.objects.filter(user=user), public_id=public_id)

@@ -111,3 +111,52 @@ class LearnerDid(models.Model):
 
     def __str__(self) -> str:
         return self.did
+
+
+class LearnerExport(models.Model):
+    """One request for a person's data as a ZIP, written in the background (learners.exports).
+
+    The file lives in the private "exports" storage, never under MEDIA_URL; it leaves only through the
+    owner's gated download and is deleted EXPORT_KEEP_DAYS after it was written.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("being prepared")
+        READY = "ready", _("ready to download")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("deleted")
+
+    RUNNING_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_exports")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    items_done = models.PositiveIntegerField(default=0)
+    items_total = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    error_code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One export in progress per person: a second click, tab or request gets the running one.
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status__in=["queued", "running"]),
+                name="learner_export_one_running",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d}, {self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.RUNNING_STATUSES

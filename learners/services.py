@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -21,7 +22,8 @@ from django.utils.translation import gettext as _
 from badges.models import Credential
 from kernel.emails import verified_emails
 from learners.errors import DeletionRefused, ExportTooLarge, ImportUnreadable, LearnerError
-from learners.models import DidChallenge, ExternalCredential, LearnerDid, LearnerProfile
+from learners.filenames import file_name_safe
+from learners.models import DidChallenge, ExternalCredential, LearnerDid, LearnerExport, LearnerProfile
 from learners.selectors import credential_state
 from learners.signals import learner_erase, learner_export_collect
 from verification.checking import offline_verify
@@ -146,7 +148,7 @@ def external_credential_delete(*, external: ExternalCredential, learner: User) -
 
 # --- Export --------------------------------------------------------------------------------------------
 def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "credential"
+    return file_name_safe(text, fallback="credential")
 
 
 def learner_export_extra_files(user: User) -> list[tuple[str, bytes]]:
@@ -164,6 +166,7 @@ class _CappedZip:
     def __init__(self, file: IO[bytes], limit: int) -> None:
         self.zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED)
         self.file, self.limit = file, limit
+        self.date_time = timezone.localtime().timetuple()[:6]
 
     def __enter__(self) -> _CappedZip:
         return self
@@ -172,7 +175,12 @@ class _CappedZip:
         self.zip.close()
 
     def add(self, name: str, content: bytes | str) -> None:
-        self.zip.writestr(name, content)
+        entry = zipfile.ZipInfo(name, date_time=self.date_time)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        # Mark every name as UTF-8 (general purpose flag bit 11), so unzip tools show å, ä, ö as written.
+        entry.flag_bits |= 0x800
+        self.zip.writestr(entry, content)
         if self.file.tell() > self.limit:
             raise ExportTooLarge(
                 "export_too_large", _("Your data is too large to download in one file. Please contact support.")
@@ -213,14 +221,36 @@ def _credential_summary(credential: Credential, *, folder: str, now: datetime) -
     }
 
 
-def learner_export_write(*, user: User, file: IO[bytes], limit: int = EXPORT_MAX_BYTES) -> None:
-    """Write everything the platform holds about the learner as a zip into `file` (a temporary file)."""
+ExportProgress = Callable[[int, int], None]
+
+
+def learner_export_write(
+    *, user: User, file: IO[bytes], limit: int = EXPORT_MAX_BYTES, progress: ExportProgress | None = None
+) -> None:
+    """Write everything the platform holds about the learner as a zip into `file` (a temporary file).
+
+    `progress(done, total)` is called after each item (a credential, an imported credential, another
+    app's file, the profile), so a background export can show how far it has come.
+    """
     now = timezone.now()
     profile = learner_profile_get(user=user)
     emails = verified_emails(user)
     credentials = list(
         Credential.objects.filter(recipient_email__in=emails).select_related("achievement", "issuer").order_by("pk")
     )
+    imported = list(ExternalCredential.objects.filter(user=user).order_by("pk"))
+    extra = learner_export_extra_files(user)
+    total = len(credentials) + len(imported) + len(extra) + 1
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    if progress is not None:
+        progress(0, total)
     with _CappedZip(file, limit) as archive:
         summary = []
         for credential in credentials:
@@ -228,17 +258,19 @@ def learner_export_write(*, user: User, file: IO[bytes], limit: int = EXPORT_MAX
             summary.append(_credential_summary(credential, folder=folder, now=now))
             for name, content in _credential_files(credential):
                 archive.add(f"{folder}/{name}", content)
+            step()
         externals = []
         extensions = {"png": "png", "svg": "svg", "json": "json", "jwt": "jwt"}
-        for external in ExternalCredential.objects.filter(user=user).order_by("pk"):
+        for external in imported:
             folder = f"imported/{_safe_name(external.name)}-{external.public_id}"
             archive.add(f"{folder}/credential.{extensions.get(external.format, 'bin')}", bytes(external.raw))
             archive.add(f"{folder}/verification.json", json.dumps(external.verification, ensure_ascii=False, indent=2))
             externals.append({"id": str(external.public_id), "name": external.name, "folder": folder,
                               "verdict": external.verdict, "verified_at": external.verified_at.isoformat()})
-        extra = learner_export_extra_files(user)
+            step()
         for name, content in extra:
             archive.add(f"other/{name.lstrip('/')}", content)
+            step()
         account = {
             "exported_at": now.isoformat(),
             "username": user.get_username(),
@@ -258,6 +290,7 @@ def learner_export_write(*, user: User, file: IO[bytes], limit: int = EXPORT_MAX
             "imported_credentials": externals,
         }
         archive.add("profile.json", json.dumps(account, ensure_ascii=False, indent=2))
+        step()
 
 
 def _did_summary(user: User) -> dict[str, str] | None:
@@ -308,6 +341,7 @@ def learner_account_delete(*, user: User, password: str) -> None:
     )
     learner_erase.send(sender=LearnerProfile, user=user)
     ExternalCredential.objects.filter(user=user).delete()
+    _delete_exports(user)
     LearnerDid.objects.filter(user=user).delete()
     DidChallenge.objects.filter(user=user).delete()
     LearnerProfile.objects.filter(user=user).delete()
@@ -325,6 +359,13 @@ def learner_account_delete(*, user: User, password: str) -> None:
     user.refresh_from_db()
     user.set_unusable_password()
     user.save(update_fields=["password"])
+
+
+def _delete_exports(user: User) -> None:
+    """The person's export files go with the account (learners.exports keeps them in this storage)."""
+    for export in LearnerExport.objects.filter(user=user).exclude(file_name=""):
+        storages["exports"].delete(export.file_name)
+    LearnerExport.objects.filter(user=user).delete()
 
 
 def _has_field(model: type[Model], name: str) -> bool:

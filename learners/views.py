@@ -11,11 +11,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,10 +25,16 @@ from issuers.files import stored_file_response
 from issuers.selectors import issuer_memberships_for_user
 from kernel.public_urls import public_url
 from kernel.users import AuthenticatedHttpRequest
-from learners import dids, services
-from learners.access import access_credential_for_learner, access_external_credential_for_learner
-from learners.errors import DeletionRefused, DidProofRefused, ExportTooLarge, ImportUnreadable, LearnerError
+from learners import dids, exports, services
+from learners.access import (
+    access_credential_for_learner,
+    access_export_for_learner,
+    access_external_credential_for_learner,
+)
+from learners.errors import DeletionRefused, DidProofRefused, ImportUnreadable, LearnerError
+from learners.filenames import attachment_header, file_name_safe
 from learners.forms import CatalogueFilterForm, DeleteAccountForm, DidProofForm, PublicProfileForm
+from learners.models import LearnerExport
 from learners.selectors import (
     catalogue_facets,
     catalogue_search,
@@ -162,7 +168,8 @@ def _results(credential):
 
 
 def _filename(credential, extension: str) -> str:
-    return f"{credential.achievement.name[:40]}-{credential.public_id}.{extension}".replace('"', "")
+    name = file_name_safe(credential.achievement.name, fallback="credential", max_length=40)
+    return f"{name}-{credential.public_id}.{extension}"
 
 
 @login_required
@@ -188,7 +195,7 @@ def credential_download(request: AuthenticatedHttpRequest, public_id: str, kind:
 
 
 def _attachment(filename: str) -> str:
-    return content_disposition_header(as_attachment=True, filename=filename)
+    return attachment_header(filename)
 
 
 @login_required
@@ -299,22 +306,60 @@ def did_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 # --- Your data -----------------------------------------------------------------------------------------
+def _export_context(request: HttpRequest, export: LearnerExport | None) -> dict:
+    return {
+        "export": export,
+        "failure": exports.learner_export_failure_message(export) if export and export.error_code else "",
+        "keep_days": settings.EXPORT_KEEP_DAYS,
+    }
+
+
 @login_required
 @require_GET
 def export_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "learners/export.html")
+    export = exports.learner_export_latest(user=request.user)
+    return render(request, "learners/export.html", _export_context(request, export))
 
 
 @login_required
 @require_POST
-def export_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+def export_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask for an export (or ask again after a failure); while one is in progress, that one is shown."""
+    exports.learner_export_request(user=request.user)
+    return redirect("learners:export")
+
+
+@login_required
+@require_GET
+def export_status(request: AuthenticatedHttpRequest, public_id: str) -> JsonResponse:
+    """One snapshot of the export for static/js/live_progress.js: its words, its numbers and its block."""
+    export = access_export_for_learner(request.user, public_id)
+    context = _export_context(request, export)
+    html = render_to_string("learners/includes/export_status.html", context, request=request)
+    response = JsonResponse({
+        "done": not export.in_progress,
+        "status": export.status,
+        "total": export.items_total,
+        "finished": export.items_done,
+        "text": render_to_string("learners/includes/export_progress.html", context).strip(),
+        "html": html,
+    })
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export_download(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponseBase:
+    export = access_export_for_learner(request.user, public_id)
+    if export.status != LearnerExport.Status.READY or not export.file_name:
+        raise Http404
     try:
-        file = services.learner_export_tempfile(user=request.user)
-    except ExportTooLarge as refusal:
-        messages.error(request, refusal.message)
-        return redirect("learners:export")
-    name = f"mikromerit-{timezone.localdate():%Y-%m-%d}.zip"
-    response = FileResponse(file, as_attachment=True, filename=name, content_type="application/zip")
+        file = exports.export_storage().open(export.file_name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(file, content_type="application/zip")
+    response["Content-Disposition"] = attachment_header(f"mikromerit-{export.finished_at:%Y-%m-%d}.zip")
     response["Cache-Control"] = "private, no-store"
     return response
 
