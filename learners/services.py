@@ -175,11 +175,11 @@ class _CappedZip:
         self.zip.close()
 
     def add(self, name: str, content: bytes | str) -> None:
+        # A name with å, ä, ö is stored as UTF-8 and zipfile marks it so (general purpose flag bit 11), which
+        # unzip tools read; names are never squeezed into ASCII (learners.filenames keeps the letters).
         entry = zipfile.ZipInfo(name, date_time=self.date_time)
         entry.compress_type = zipfile.ZIP_DEFLATED
         entry.external_attr = 0o644 << 16
-        # Mark every name as UTF-8 (general purpose flag bit 11), so unzip tools show å, ä, ö as written.
-        entry.flag_bits |= 0x800
         self.zip.writestr(entry, content)
         if self.file.tell() > self.limit:
             raise ExportTooLarge(
