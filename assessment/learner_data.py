@@ -15,7 +15,6 @@ learner's narratives or files.
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -37,6 +36,7 @@ from assessment.models import (
 )
 from assessment.workflow import audit_record
 from kernel.emails import verified_emails
+from learners.filenames import file_name_safe
 
 if TYPE_CHECKING:
     from kernel.users import User
@@ -46,10 +46,6 @@ SNAPSHOT_KEPT = ("evidence", "outcome", "kind")  # ids and the kind: no words or
 
 def _iso(moment: Any) -> str | None:
     return moment.isoformat() if moment else None
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:60] or "file"
 
 
 # --- Export --------------------------------------------------------------------------------------------
@@ -109,7 +105,7 @@ def _evidence_export(application: Application, folder: str) -> tuple[list[dict[s
         content = _stored_file(evidence) if evidence.file else None
         file_path = None
         if content is not None:
-            file_path = f"{folder}/evidence/{evidence.public_id}-{_safe_name(evidence.original_name)}"
+            file_path = f"{folder}/evidence/{evidence.public_id}-{file_name_safe(evidence.original_name)}"
             files.append((file_path, content))
         entries.append(_evidence_entry(evidence, file_path))
     return entries, files
@@ -170,7 +166,7 @@ def application_export_files(*, user: User) -> list[tuple[str, bytes]]:
     )
     files: list[tuple[str, bytes]] = []
     for application in applications:
-        folder = f"applications/{_safe_name(application.achievement.name)}-{application.public_id}"
+        folder = f"applications/{file_name_safe(application.achievement.name)}-{application.public_id}"
         evidence, evidence_files = _evidence_export(application, folder)
         files.extend(evidence_files)
         document = _application_entry(application, user=user, evidence=evidence)

@@ -147,10 +147,6 @@ def external_credential_delete(*, external: ExternalCredential, learner: User) -
 
 
 # --- Export --------------------------------------------------------------------------------------------
-def _safe_name(text: str) -> str:
-    return file_name_safe(text, fallback="credential")
-
-
 def learner_export_extra_files(user: User) -> list[tuple[str, bytes]]:
     """Files other apps hold for this person (applications, evidence), via `learner_export_collect`."""
     files: list[tuple[str, bytes]] = []
@@ -254,7 +250,7 @@ def learner_export_write(
     with _CappedZip(file, limit) as archive:
         summary = []
         for credential in credentials:
-            folder = f"credentials/{_safe_name(credential.achievement.name)}-{credential.public_id}"
+            folder = f"credentials/{file_name_safe(credential.achievement.name)}-{credential.public_id}"
             summary.append(_credential_summary(credential, folder=folder, now=now))
             for name, content in _credential_files(credential):
                 archive.add(f"{folder}/{name}", content)
@@ -262,7 +258,7 @@ def learner_export_write(
         externals = []
         extensions = {"png": "png", "svg": "svg", "json": "json", "jwt": "jwt"}
         for external in imported:
-            folder = f"imported/{_safe_name(external.name)}-{external.public_id}"
+            folder = f"imported/{file_name_safe(external.name)}-{external.public_id}"
             archive.add(f"{folder}/credential.{extensions.get(external.format, 'bin')}", bytes(external.raw))
             archive.add(f"{folder}/verification.json", json.dumps(external.verification, ensure_ascii=False, indent=2))
             externals.append({"id": str(external.public_id), "name": external.name, "folder": folder,

@@ -190,12 +190,8 @@ def credential_download(request: AuthenticatedHttpRequest, public_id: str, kind:
     else:
         raise Http404
     response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = _attachment(_filename(credential, kind))
+    response["Content-Disposition"] = attachment_header(_filename(credential, kind))
     return response
-
-
-def _attachment(filename: str) -> str:
-    return attachment_header(filename)
 
 
 @login_required
