@@ -53,6 +53,7 @@ ALLOWED_AS_IS = {
     "organisation": "the same word in Swedish",
     "administration": "the same word in Swedish (the link to Django's admin)",
     "full": "the same word in Swedish (a status list with no free entries)",
+    "original:": "the same word in Swedish (the original text under a translated field)",
 }
 PLACEHOLDERS = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
