@@ -29,3 +29,8 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
         sender.signature("notifications.tasks.notice_digest_task"),
         name="notice_digest",
     )
+    sender.add_periodic_task(
+        crontab(hour=9, minute=0),  # in the morning, when people read mail; each credential is reminded once
+        sender.signature("badges.tasks.credential_expiry_remind_task"),
+        name="credential_expiry_remind",
+    )
