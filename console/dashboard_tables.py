@@ -49,11 +49,11 @@ def figure_groups(figures: DashboardFigures) -> list[Group]:
             Row(_("Average"), days(figures.decision_average), day_unit),
         ], charted=False),
         Group("credentials", _("Credentials"), [
-            Row(_("Issued"), figures.issued),
-            Row(_("Claimed"), figures.claimed),
-            Row(_("Shared"), figures.shared),
-            Row(_("Revoked"), figures.revoked),
-            Row(_("Expired"), figures.expired),
+            Row(_("Credentials issued"), figures.issued),
+            Row(_("Credentials claimed"), figures.claimed),
+            Row(_("Credentials shared"), figures.shared),
+            Row(_("Credentials revoked"), figures.revoked),
+            Row(_("Credentials expired"), figures.expired),
         ]),
         Group("views", _("Verification"), [Row(_("Verification page views"), figures.page_views)], charted=False),
     ]
