@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from console.dashboard import EXPIRING_WINDOWS, achievements_with_activity
 from console.periods import Period, PeriodKind, period_for
@@ -61,15 +62,16 @@ class DashboardFilterForm(forms.Form):
 
 class ExpiringWindowForm(forms.Form):
     within = forms.TypedChoiceField(
-        label=_("Expires within"), coerce=int, required=False, empty_value=EXPIRING_WINDOWS[0],
+        label=_("Expires within"), coerce=int, required=False, empty_value=None,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Built per request, so the words are in the page's language.
-        self.fields["within"].choices = [  # type: ignore[attr-defined]
-            (days, gettext("%(days)d days") % {"days": days}) for days in EXPIRING_WINDOWS
-        ]
+        field = self.fields["within"]
+        assert isinstance(field, forms.TypedChoiceField)  # declared above; `fields` types it as a plain Field
+        field.choices = [(days, gettext("%(days)d days") % {"days": days}) for days in EXPIRING_WINDOWS]
 
     def chosen_days(self) -> int:
-        return self.cleaned_data["within"] if self.is_bound and self.is_valid() else EXPIRING_WINDOWS[0]
+        chosen = self.cleaned_data["within"] if self.is_bound and self.is_valid() else None
+        return chosen or EXPIRING_WINDOWS[0]

@@ -3,6 +3,9 @@ credentials that expire soon. Views only: the gates are issuers.access, the figu
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,16 +13,34 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from badges.credentials.access import access_issuer_for_credential_manager
-from console.dashboard import EXPIRING_WINDOWS, credentials_expiring, credentials_expiring_count, dashboard_figures
+from badges.models import Achievement
+from console.dashboard import (
+    EXPIRING_WINDOWS,
+    DashboardFigures,
+    credentials_expiring,
+    credentials_expiring_count,
+    dashboard_figures,
+)
 from console.dashboard_csv import dashboard_csv_response
 from console.dashboard_forms import DashboardFilterForm, ExpiringWindowForm
 from console.dashboard_tables import bar_chart, figure_groups
+from console.periods import Period
 from issuers.access import access_membership_for_user
+from issuers.models import IssuerMember
 from issuers.roles import Capability
 from kernel.users import AuthenticatedHttpRequest
 
 
-def _filtered(request: AuthenticatedHttpRequest, issuer_slug: str) -> tuple:
+class Filtered(NamedTuple):
+    member: IssuerMember
+    form: DashboardFilterForm
+    achievement: Achievement | None
+    period: Period
+    figures: DashboardFigures
+    now: datetime
+
+
+def _filtered(request: AuthenticatedHttpRequest, issuer_slug: str) -> Filtered:
     """Every member may read the figures: they are counts, with no personal data."""
     member = access_membership_for_user(request.user, issuer_slug, capability=Capability.VIEW_CONSOLE)
     now = timezone.now()
@@ -27,7 +48,7 @@ def _filtered(request: AuthenticatedHttpRequest, issuer_slug: str) -> tuple:
     achievement = form.cleaned_data.get("achievement") if form.is_bound and form.is_valid() else None
     period = form.chosen_period()
     figures = dashboard_figures(issuer=member.issuer, achievement=achievement, period=period, now=now)
-    return member, form, achievement, period, figures, now
+    return Filtered(member, form, achievement, period, figures, now)
 
 
 @login_required

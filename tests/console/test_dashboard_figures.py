@@ -25,7 +25,8 @@ MARCH = period_for(PeriodKind.LAST_MONTH, today=date(2025, 4, 15))
 def history(issuer, achievement):
     other_achievement = make_achievement(issuer)
     # Applications: one sent exactly as April began, one the second before.
-    ApplicationStory(achievement, "anna").submitted(at("2025-04-01 00:00")).decided(Kind.APPROVED, at("2025-04-03 00:00"))
+    ApplicationStory(achievement, "anna").submitted(at("2025-04-01 00:00")).decided(
+        Kind.APPROVED, at("2025-04-03 00:00"))
     (ApplicationStory(achievement, "bo").submitted(at("2025-03-31 23:59:59"))
         .decided(Kind.REVISION_REQUESTED, at("2025-04-02 00:00"))
         .submitted(at("2025-04-05 00:00")).decided(Kind.REJECTED, at("2025-04-09 00:00")))
