@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from badges.credentials.expiry import credential_expiry_reminders_send
 from badges.credentials.revocation import credential_revocation_notify
 from badges.credentials.signing import TRANSIENT_ERRORS, credential_sign
 from badges.credentials.sweeping import credential_sweep_stale
@@ -41,3 +42,9 @@ def credential_sweep_stale_task() -> None:
 )
 def credential_revocation_notify_task(credential_id: int) -> None:
     credential_revocation_notify(credential_id=credential_id)
+
+
+@shared_task(name="badges.tasks.credential_expiry_remind_task", acks_late=True)
+def credential_expiry_remind_task() -> None:
+    """Daily: remind holders before their credentials expire (each credential once)."""
+    credential_expiry_reminders_send()

@@ -32,3 +32,8 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
     sender.add_periodic_task(
         60 * 60, sender.signature("learners.tasks.learner_exports_tidy_task"), name="learner_exports_tidy"
     )
+    sender.add_periodic_task(
+        crontab(hour=9, minute=0),  # in the morning, when people read mail; each credential is reminded once
+        sender.signature("badges.tasks.credential_expiry_remind_task"),
+        name="credential_expiry_remind",
+    )

@@ -89,6 +89,10 @@ HELP = {
         "Optional. How many months the credential is valid. Leave empty if it does not expire. Example: 36 "
         "for a first-aid course."
     ),
+    "expiry_reminder_days": _(
+        "How many days before the credential expires its holder gets an e-mail reminding them, with the way to "
+        "renew it. Write 0 for no reminder. Only used when the credential expires. Example: 30."
+    ),
     "qa_types": _("What kind of quality review the micro-credential has. Example: internal review."),
     "qa_internal_process": _(
         "How your own organisation reviews the quality: who reviews, and how often. Example: The subject team "
@@ -121,6 +125,7 @@ LABELS = {
     "standalone_value": _("Value on its own"),
     "occupation_uris": _("ESCO occupations"),
     "validity_months": _("Valid for (months)"),
+    "expiry_reminder_days": _("Remind the holder before it expires (days)"),
 }
 
 
@@ -184,7 +189,7 @@ class AchievementForm(PlainLanguageForm, forms.ModelForm):
             "colour", "image_alt", "target_group", "standalone_value", "occupation_uris", "workload_hours",
             "credit_points", "credit_unit", "credit_unit_label", "eqf_level", "seqf_level", "level_not_applicable",
             "assessment_types", "participation_form", "supervision", "prerequisites", "validity_months",
-            "qa_types", "qa_internal_process", "qa_external_process", "qa_responsible_body",
+            "expiry_reminder_days", "qa_types", "qa_internal_process", "qa_external_process", "qa_responsible_body",
             "qa_responsible_body_url", "stackability", "counts_towards", "counts_towards_url",
         ]
         widgets = {
@@ -211,6 +216,8 @@ class AchievementForm(PlainLanguageForm, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["occupation_uris"] = "\n".join(self.instance.occupation_uris)
         self.badge_image: BadgeImage | None = None
+        # Left empty (or not sent by an older form), the achievement keeps its current setting.
+        self.fields["expiry_reminder_days"].required = False
 
     def clean_occupation_uris(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["occupation_uris"].splitlines() if line.strip()]
@@ -222,6 +229,10 @@ class AchievementForm(PlainLanguageForm, forms.ModelForm):
                 params={"value": wrong[0]},
             )
         return list(dict.fromkeys(line.replace("https://", "http://", 1) for line in lines))
+
+    def clean_expiry_reminder_days(self) -> int:
+        days = self.cleaned_data.get("expiry_reminder_days")
+        return self.instance.expiry_reminder_days if days is None else days
 
     def clean_image_upload(self) -> Any:
         upload = self.cleaned_data.get("image_upload")

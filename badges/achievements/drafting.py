@@ -30,6 +30,7 @@ EDITABLE_FIELDS = frozenset({
     "participation_form", "supervision", "prerequisites", "validity_months", "qa_types", "qa_internal_process",
     "qa_external_process", "qa_responsible_body", "qa_responsible_body_url", "stackability", "counts_towards",
     "counts_towards_url",
+    "expiry_reminder_days",  # not signed into credentials: only how long before expiry the holder is reminded
 })
 
 
