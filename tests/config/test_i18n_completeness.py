@@ -31,7 +31,7 @@ GETTEXT_KEYWORDS = {
 TEMPLATE_SUFFIXES = (".html", ".txt")
 
 # Strings that read the same in Swedish, each with the reason. Compared without case and placeholders,
-# so "Version %(v)s" is "version".
+# brackets and whitespace, so "Version %(v)s" and "%(name)s (version %(n)d)" are "version".
 ALLOWED_AS_IS = {
     "open badges": "the name of the standard",
     "open badges 3.0": "the name of the standard and its version",
@@ -54,12 +54,14 @@ ALLOWED_AS_IS = {
     "administration": "the same word in Swedish (the link to Django's admin)",
     "full": "the same word in Swedish (a status list with no free entries)",
     "original:": "the same word in Swedish (the original text under a translated field)",
+    "median": "the same word in Swedish (time to decision)",
+    "period": "the same word in Swedish (the dashboard's time span)",
 }
 PLACEHOLDERS = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
 
 def allowed_as_is(msgid: str) -> bool:
-    return " ".join(PLACEHOLDERS.sub(" ", msgid).split()).lower() in ALLOWED_AS_IS
+    return " ".join(re.sub(r"[()]", " ", PLACEHOLDERS.sub(" ", msgid)).split()).lower() in ALLOWED_AS_IS
 
 
 @dataclass(frozen=True)
