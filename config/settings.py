@@ -181,6 +181,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mikromerit] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = _public.scheme
+# A claim link proves its address: signing up from it needs no second confirmation e-mail (learners.adapters).
+ACCOUNT_ADAPTER = "learners.adapters.AccountAdapter"
+# Confirming the address in the browser that signed up finishes the sign-in and goes on to where the person
+# was heading (a claim link, a mentor invitation), instead of asking them to sign in again.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mikromerit"
 # An OIDC account is never linked to a local one by e-mail alone: the provider's claim could be unverified.
@@ -200,6 +205,10 @@ MENTOR_INVITATION_DAYS = env_int("MENTOR_INVITATION_DAYS", 14, minimum=1)
 AWARD_CSV_MAX_ROWS = env_int("AWARD_CSV_MAX_ROWS", 2000, minimum=1)
 # How long a learner's data export (the ZIP) is kept for download before it is deleted, in days.
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
+# Days a recipient's link to claim (take into their wallet) an awarded credential stays valid.
+CLAIM_LINK_DAYS = env_int("CLAIM_LINK_DAYS", 30, minimum=1)
+# How often one connection may ask for a new claim link, or an issuer's staff send one again.
+CLAIM_RESEND_RATE_LIMIT = env_str("CLAIM_RESEND_RATE_LIMIT", "10/h")
 
 # --- E-mail --------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mikromerit <no-reply@localhost>")

@@ -49,7 +49,9 @@ def credential_share_set(*, credential: Credential, learner: User, enabled: bool
         raise LearnerError("not_signed", _("This credential can be shared once it has been signed."))
     if credential.share_enabled != enabled:
         credential.share_enabled = enabled
-        credential.save(update_fields=["share_enabled", "updated_at"])
+        if enabled and credential.first_shared_at is None:
+            credential.first_shared_at = timezone.now()
+        credential.save(update_fields=["share_enabled", "first_shared_at", "updated_at"])
     return credential
 
 

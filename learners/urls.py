@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from learners import views
+from learners import claim_views, views
 
 app_name = "learners"
 urlpatterns = [
@@ -28,4 +28,6 @@ urlpatterns = [
     path("wallet/did/remove", views.did_remove, name="did-remove"),
     path("wallet/delete-account/", views.account_delete, name="account-delete"),
     path("p/<str:handle>", views.public_profile, name="public-profile"),
+    path("claim/<str:token>", claim_views.claim, name="claim"),
+    path("claim/<str:token>/new-link", claim_views.claim_new_link, name="claim-new-link"),
 ]

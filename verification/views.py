@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from badges.credentials.page_views import credential_page_view_count
 from badges.credentials.selectors import credential_shared_publicly
 from kernel.public_urls import public_url
 from kernel.ratelimit import over_limit, rate_limited, too_many
@@ -60,6 +61,7 @@ def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     preferred = request.get_preferred_type(["text/html", *JSON_LD_TYPES])
     if preferred in JSON_LD_TYPES:
         return public_json(credential.document, preferred)
+    credential_page_view_count(credential=credential, viewer=request.user)
     checked = checking.credential_verify(credential=credential)
     page_url = public_url(reverse("verification:credential", args=[credential.public_id]))
     context = {

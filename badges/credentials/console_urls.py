@@ -10,6 +10,8 @@ _ONE = "<slug:issuer_slug>/credentials/<uuid:public_id>/"
 
 urlpatterns = [
     path("<slug:issuer_slug>/credentials/", console_views.credential_list, name="list"),
+    path(_ONE, console_views.credential_detail, name="detail"),
+    path(_ONE + "claim-link/", console_views.credential_claim_resend_action, name="claim-resend"),
     path(_ONE + "revoke/", console_views.credential_revoke_page, name="revoke"),
     path(_ONE + "reissue/", console_views.credential_reissue_action, name="reissue"),
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from badges.contexts import platform_canonicalizer, platform_loader
 from badges.credentials.adapters import credential_draft, credential_identity_kind
+from badges.credentials.claims import credential_claim_offer
 from badges.credentials.events import credential_event_record
 from badges.credentials.status_lists import credential_status_allocate
 from badges.models import Achievement, Credential, CredentialEvent
@@ -162,6 +163,8 @@ def _finish(credential: Credential, *, claimed_at: datetime, document: dict[str,
         )
         if finished:
             credential_event_record(credential=credential, kind=CredentialEvent.Kind.ISSUED)
+            # Every award path ends here, so the recipient is told once, with a link to a real credential.
+            credential_claim_offer(credential=credential)
     if not finished:
         # Our claim went stale and another run took over; its result stands, ours is dropped.
         logger.warning("signing claim lost before finishing", extra={"credential_id": credential.pk})

@@ -126,6 +126,8 @@ class CredentialEvent(AppendOnlyEvent):
         REQUEUED = "requeued", _("queued again")
         REVOKED = "revoked", _("revoked")
         REISSUED = "reissued", _("issued again")
+        CLAIM_RESENT = "claim_resent", _("claim link sent again")
+        CLAIMED = "claimed", _("received by the holder")
 
     credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)

@@ -72,6 +72,8 @@ VIEWS = [
     View("dashboard:overview", C.VIEW_CONSOLE),
     View("dashboard:export", C.VIEW_CONSOLE),
     View("dashboard:expiring", C.MANAGE_CREDENTIALS),
+    View("credentials_console:detail", C.MANAGE_CREDENTIALS, target="credential"),
+    View("credentials_console:claim-resend", C.MANAGE_CREDENTIALS, "post", target="credential"),
     View("assessment:queue", C.ASSESS_APPLICATIONS),
     View("assessment:assess", C.ASSESS_APPLICATIONS, target="application"),
     View("assessment:policies", C.SEE_ASSESSMENT_POLICIES),
