@@ -1,5 +1,5 @@
 // Feedback while a form is sent: the pressed submit button is disabled and says "Sending…", and the form
-// gets aria-busy. The text comes from data-sending-text on the button or on <html> (rendered by the
+// gets aria-busy. The text comes from data-sending-text on the button or on <body> (rendered by the
 // templates, so it is translated). Every POST form takes part, and any form marked data-submit-feedback;
 // data-submit-feedback="off" opts a form out. A form that fails the browser's own validation fires no
 // submit event, so it is never blocked. Restored when the page comes back from the back/forward cache,
@@ -41,7 +41,7 @@
     labels.set(button, button.innerHTML);
     button.setAttribute("data-submit-busy", "");
     button.textContent = button.getAttribute("data-sending-text") ||
-      document.documentElement.getAttribute("data-sending-text") || "…";
+      document.body.getAttribute("data-sending-text") || "…";
     // Disabled only after this event: the browser builds the form data right after it, with this
     // button's name and value (e.g. allauth's action_remove).
     window.setTimeout(function () { button.disabled = true; }, 0);
