@@ -7,15 +7,24 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel import Locale, UnknownLocaleError
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.utils.functional import Promise
 
 # The units ob3's EU extension writes (ob3.eu.CREDIT_UNITS), with a name and a sentence explaining them.
 CREDIT_UNITS: dict[str, tuple[Promise, Promise]] = {
-    "ECTS": (_("ECTS credits"), _("European Credit Transfer and Accumulation System: 60 credits are one year of full-time study.")),
-    "hogskolepoang": (_("higher education credits (hp)"), _("Swedish higher education credits: one credit equals one ECTS credit.")),
-    "yh-poang": (_("higher vocational education credits (YH)"), _("Swedish higher vocational education credits: 5 credits are one week of full-time study.")),
+    "ECTS": (
+        _("ECTS credits"),
+        _("European Credit Transfer and Accumulation System: 60 credits are one year of full-time study."),
+    ),
+    "hogskolepoang": (
+        _("higher education credits (hp)"),
+        _("Swedish higher education credits: one credit equals one ECTS credit."),
+    ),
+    "yh-poang": (
+        _("higher vocational education credits (YH)"),
+        _("Swedish higher vocational education credits: 5 credits are one week of full-time study."),
+    ),
 }
 
 

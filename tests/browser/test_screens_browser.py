@@ -97,7 +97,8 @@ def test_sign_in_works_with_the_keyboard_alone_and_shows_feedback(page, transact
         new MutationObserver(() => { if (button.disabled) sessionStorage.setItem('disabled', 'yes'); })
             .observe(button, {attributes: true});
         document.addEventListener('submit', (event) => {  // runs after the site's own listener
-            sessionStorage.setItem('feedback', JSON.stringify([button.textContent, event.target.getAttribute('aria-busy')]));
+            const seen = [button.textContent, event.target.getAttribute('aria-busy')];
+            sessionStorage.setItem('feedback', JSON.stringify(seen));
         });
     }""")
     page.keyboard.press("Enter")

@@ -84,6 +84,7 @@ def test_the_account_pages_are_in_swedish(client):
 
 
 def test_every_form_carries_the_translated_sending_text(client):
-    assert 'data-sending-text="Skickar…"' in client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    swedish = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert 'data-sending-text="Skickar…"' in swedish
     html = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-sending-text="Sending…"' in html and "js/submit_feedback.js" in html
