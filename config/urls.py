@@ -3,16 +3,16 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from config.health import healthz
+from config.home import home
 from issuers.console_views import invitation_accept
 
 # Staff sign in through the accounts pages too, so the admin gets e-mail verification and the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

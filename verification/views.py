@@ -5,7 +5,9 @@ its API). Views read the request, call one service (verification.checking) and r
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
+from functools import wraps
 from typing import Any
 from uuid import UUID
 
@@ -50,9 +52,24 @@ def _qr_svg(url: str) -> str:
     return qr.svg_inline(scale=3, border=2, title=_("QR code linking to this page"))
 
 
+def _friendly_not_found(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An unshared or unknown credential link answers a page that explains why, with status 404, also with
+    DEBUG=True (where a raised Http404 would show Django's technical page instead of ours)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return render(request, "verification/credential_not_found.html", status=404)
+
+    return wrapper
+
+
 @require_GET
 @vary_on_headers("Accept")
 @rate_limited("verification-page", _page_rate)
+@_friendly_not_found
 def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """What an employer opens from a share link. Answers only while the learner shares the credential."""
     credential = credential_shared_publicly(public_id)
@@ -81,6 +98,7 @@ def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def _verified_context(checked: checking.Verification) -> dict[str, Any]:
     ours = checking.credential_for_document(checked)
     return {
+        "ours": ours,  # our own credential: its badge image and issuer logo are shown from this site
         "checked": checked,
         "summary": credential_summary(checked.credential),
         "revocation_reason": ours.revocation_reason if ours and checked.verdict == "revoked" else "",

@@ -96,7 +96,8 @@ def test_the_detail_page_shows_the_results_per_outcome(issue, achievement, amina
     credential = issue(results=[{"outcome": str(outcome.public_id), "level": str(passed.public_id),
                                  "status": "Completed"}])
     page = amina_client.get(reverse("learners:credential", args=[credential.public_id])).content.decode()
-    assert f"<td>{outcome.statement}</td><td>Godkänd</td>" in page
+    assert (f'<td data-label="Läranderesultat">{outcome.statement}</td><td data-label="Resultat">Godkänd</td>'
+            in page)
 
 
 def stored(field) -> bytes:
