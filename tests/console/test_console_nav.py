@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from issuers.console_nav import ENTRIES
+from console.nav import ENTRIES
 from issuers.models import Role
 from tests.factories import make_issuer, make_member
 
