@@ -21,11 +21,11 @@ if TYPE_CHECKING:
     from kernel.users import User
 
 
-def _assessors_notify(application: Application, *, template: str, skip: set[int | None], **context: object) -> None:
+def _assessors_notify(application: Application, *, template: str, skip: set[int], **context: object) -> None:
     issuer = application.achievement.issuer
     assessors = (
         IssuerMember.objects.filter(IssuerMember.capability_filter(Capability.ASSESS_APPLICATIONS), issuer=issuer)
-        .exclude(user_id__in={application.learner_id, *skip} - {None})
+        .exclude(user_id__in=[user_id for user_id in {application.learner_id, *skip} if user_id is not None])
         .select_related("user")
         .order_by("pk")
     )

@@ -19,14 +19,22 @@ EXPECTED = {
     Role.QA_REVIEWER: ["Overview", "Micro-credentials", "Quality review", "Members"],
 }
 NAV = re.compile(r'<nav class="console-nav"[^>]*>(.*?)</nav>', re.S)
-LINK = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
+LINK = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)(.*?)</a>', re.S)
+TAG = re.compile(r"<[^>]+>")
 
 
 def menu(client, url):
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     nav = NAV.search(response.content.decode())[1]
-    return [(href, bool(current), label) for href, current, label in LINK.findall(nav)]
+    return [(href, bool(current), label.strip()) for href, current, label, _count in LINK.findall(nav)]
+
+
+def spoken_menu(client, url):
+    """Each menu link's text as a screen reader reads it: what aria-hidden hides is left out."""
+    nav = NAV.search(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())[1]
+    nav = re.sub(r'<span aria-hidden="true">[^<]*</span>', "", nav)
+    return [" ".join(TAG.sub(" ", label + rest).split()) for _h, _c, label, rest in LINK.findall(nav)]
 
 
 @pytest.fixture
@@ -73,3 +81,68 @@ def test_the_menu_is_in_swedish(issuer):
     nav = NAV.search(response.content.decode())[1]
     for word in ("Översikt", "Mikromeriter", "Kvalitetsgranskning", "Tilldelningar", "Intyg", "Medlemmar"):
         assert word in nav
+
+
+def test_the_menu_says_how_much_waits_in_words(issuer):
+    from badges.models import Achievement
+    from tests.factories import make_achievement
+
+    for _ in range(2):
+        make_achievement(issuer, status=Achievement.Status.IN_REVIEW)
+    make_achievement(issuer, status=Achievement.Status.APPROVED)
+    client = client_for(issuer, Role.QA_REVIEWER)
+    url = reverse("achievements_console:list", args=[issuer.slug])
+    assert spoken_menu(client, url) == ["Overview", "Micro-credentials", "Quality review 3 waiting", "Members"]
+    nav = NAV.search(client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode())[1]
+    assert "3 väntar" in nav
+
+
+def test_nothing_waiting_shows_no_count(issuer):
+    client = client_for(issuer, Role.QA_REVIEWER)
+    spoken = spoken_menu(client, reverse("console:issuer", args=[issuer.slug]))
+    assert spoken == ["Overview", "Micro-credentials", "Quality review", "Members"]
+
+
+HEADER = re.compile(r'<header class="site-header">(.*?)</header>', re.S)
+HREF = re.compile(r'<a [^>]*href="([^"#]+)"')
+
+
+def header_links(client) -> list[str]:
+    return HREF.findall(HEADER.search(client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode())[1])
+
+
+def header_visitors(issuer):
+    from tests.factories import make_user
+
+    yield "anonymous", Client()
+    learner = Client()
+    learner.force_login(make_user("lena"))
+    yield "learner", learner
+    for role in Role.values:
+        yield role, client_for(issuer, role)
+
+
+def test_every_header_link_opens_for_whoever_sees_it(issuer):
+    for who, client in header_visitors(issuer):
+        links = header_links(client)
+        assert links, who
+        for href in links:
+            response = client.get(href, HTTP_ACCEPT_LANGUAGE="en")
+            # A page, or (for anonymous visitors on the sign-in and sign-up pages) nothing to refuse.
+            assert response.status_code == 200, (who, href, response.status_code)
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_the_publish_confirmation_is_only_offered_to_who_may_publish(issuer, role):
+    """The achievement page's Publish link is a console link too: it opens for those who see it."""
+    from badges.models import Achievement
+    from tests.factories import make_achievement
+
+    achievement = make_achievement(issuer, status=Achievement.Status.APPROVED)
+    client = client_for(issuer, role)
+    detail = client.get(reverse("achievements_console:detail", args=[issuer.slug, achievement.public_id]))
+    publish = reverse("achievements_console:publish", args=[issuer.slug, achievement.public_id])
+    if detail.status_code == 403:
+        return  # the role does not see the definition at all (the menu hides it: the test above)
+    status = client.get(publish).status_code
+    assert (f'href="{publish}"' in detail.content.decode()) == (status == 200), (role, status)
