@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from assessment.files import evidence_storage, sniff_upload
 from assessment.models import Application, AssessmentAuditEvent, Evidence, Submission
+from assessment.queue_notices import assessors_notify_submitted
 from assessment.selectors import application_open, evidence_current
 from assessment.workflow import (
     application_check_editable,
@@ -231,4 +232,5 @@ def application_submit(*, application: Application, by: User) -> Submission:
         achievement=application.achievement, application=application, kind=Kind.SUBMITTED, actor=by, round=number
     )
     learner_notify(application, "submitted", submission=submission)
+    assessors_notify_submitted(application, submission=submission)
     return submission

@@ -19,6 +19,7 @@ from assessment.models import (
     OutcomeScore,
     Submission,
 )
+from assessment.queue_notices import assessors_notify_second_approval
 from assessment.selectors import credential_evidence, current_submission, evidence_current, level_passes, policy_for
 from assessment.workflow import application_lock, audit_record, learner_email, learner_notify
 from badges.credentials.issuing import credential_issue
@@ -141,6 +142,7 @@ def _application_move_on(application: Application, *, submission: Submission, as
             audit_record(
                 achievement=achievement, application=application, kind=Kind.FIRST_APPROVAL, actor=assessor, **audit
             )
+            assessors_notify_second_approval(application, first_approver=assessor)
         else:
             _status_set(application, Status.APPROVED, decided_at=now)
             audit_record(achievement=achievement, application=application, kind=Kind.APPROVED, actor=assessor, **audit)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
-from assessment.models import AchievementAssessmentPolicy, Application, Evidence, Submission
+from assessment.models import AchievementAssessmentPolicy, Application, Assessment, Evidence, Submission
 from badges.models import Achievement, RubricLevel
 from issuers.models import Issuer
 from kernel.public_urls import public_url
@@ -86,3 +86,11 @@ def assessment_queue(
         "submitted_at", "pk"
     )
 
+
+
+def assessment_queue_waiting_for(*, issuer: Issuer, assessor_id: int) -> QuerySet[Application]:
+    """The part of the issuer's queue the assessor can act on now: not their own application, and not a round
+    they have already assessed (a second approval must come from someone else: assessing.check_can_assess)."""
+    current_round = Submission.objects.filter(application=OuterRef(OuterRef("pk"))).order_by("-number").values("pk")
+    assessed_by_them = Assessment.objects.filter(assessor_id=assessor_id, submission=Subquery(current_round[:1]))
+    return assessment_queue(issuer=issuer).exclude(learner_id=assessor_id).exclude(Exists(assessed_by_them))

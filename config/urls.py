@@ -18,7 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("notifications.urls")),  # /accounts/notifications/ (before allauth's), /hooks/email-bounce
     path("accounts/", include("allauth.urls")),
-    path("console/", include("issuers.console_urls")),
+    path("console/", include("console.urls")),  # the console: overview (console app), members, profile
     path("console/", include("badges.achievements.console_urls")),  # achievement designer and QA review
     path("console/", include("badges.credentials.console_urls")),  # issued credentials: revoke, re-issue
     path("console/", include("console.dashboard_urls")),  # the dashboard and what expires soon

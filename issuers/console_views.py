@@ -44,13 +44,6 @@ def console_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def issuer_home(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
-    member = access_membership_for_user(request.user, issuer_slug, capability=Capability.VIEW_CONSOLE)
-    return render(request, "console/issuer_home.html", {"member": member, "issuer": member.issuer, "section": "home"})
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def member_list(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpResponse:
     """Every member sees who else works here; only owners may invite (the POST)."""

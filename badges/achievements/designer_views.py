@@ -31,10 +31,12 @@ from badges.achievements.drafting import (
     achievement_update,
 )
 from badges.achievements.editions import LANGUAGES, translation_of
+from badges.achievements.queue_notices import members_who_can
 from badges.achievements.review import achievement_submit_for_review
 from badges.achievements.translation_forms import TranslationForm
 from badges.achievements.translations import achievement_translation_remove, achievement_translation_save
 from badges.models import Achievement
+from issuers.models import IssuerMember
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
 from kernel.users import AuthenticatedHttpRequest
@@ -80,8 +82,16 @@ def achievement_detail(request: AuthenticatedHttpRequest, issuer_slug: str, publ
         external_reviews=achievement.external_reviews.all(),
         next_version=achievement.next_versions.first(),
         is_author=request.user.pk in {achievement.created_by_id, achievement.submitted_by_id},
+        publishers=_publishers(achievement),
     )
     return render(request, "badges/achievements/achievement_detail.html", context)
+
+
+def _publishers(achievement: Achievement) -> list[IssuerMember]:
+    """Who may publish it, for a definition on its way there (the designer then knows whom to ask)."""
+    if achievement.status not in {Status.IN_REVIEW, Status.APPROVED}:
+        return []
+    return members_who_can(achievement, Capability.PUBLISH_ACHIEVEMENTS)
 
 
 def _save_definition(request: AuthenticatedHttpRequest, form: AchievementForm, achievement: Achievement) -> Achievement:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from badges.achievements.queue_notices import publishers_notify, reviewers_notify
 from badges.achievements.workflow import (
     Kind,
     Status,
@@ -42,6 +43,7 @@ def achievement_submit_for_review(*, achievement: Achievement, by: User) -> Achi
     locked.submitted_by = by
     achievement_status_set(locked, Status.IN_REVIEW, "submitted_by")
     achievement_audit_record(achievement=locked, kind=Kind.SUBMITTED, actor=by)
+    reviewers_notify(locked, by=by)
     return locked
 
 
@@ -60,6 +62,7 @@ def achievement_review_approve(*, achievement: Achievement, by: User, comment: s
     _check_not_author(locked, by)
     achievement_status_set(locked, Status.APPROVED)
     achievement_audit_record(achievement=locked, kind=Kind.APPROVED, actor=by, comment=comment)
+    publishers_notify(locked, by=by)
     return locked
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from badges.achievements import publishing
 from badges.achievements.console_support import (
@@ -96,10 +96,22 @@ def external_review_new(request: AuthenticatedHttpRequest, issuer_slug: str, pub
     return render(request, "badges/achievements/external_review.html", context)
 
 
+# Publishing cannot be undone, so the POST must come from the confirmation page: its button carries this.
+PUBLISH_CONFIRMATION = ("confirm", "publish")
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def achievement_publish(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
-    __, achievement = console_achievement(request, issuer_slug, public_id, Capability.PUBLISH_ACHIEVEMENTS)
+    """GET: what publishing means and that it cannot be undone; POST from that page: publish."""
+    member, achievement = console_achievement(request, issuer_slug, public_id, Capability.PUBLISH_ACHIEVEMENTS)
+    if request.method == "GET":
+        context = achievement_page_context(member, achievement, confirmation=PUBLISH_CONFIRMATION, section="review")
+        return render(request, "badges/achievements/publish_confirm.html", context)
+    field, value = PUBLISH_CONFIRMATION
+    if request.POST.get(field) != value:
+        messages.error(request, _("Nothing was published. Confirm on this page that you want to publish it."))
+        return redirect("achievements_console:publish", issuer_slug, public_id)
     try:
         publishing.achievement_publish(achievement=achievement, by=request.user)
     except ApplicationError as error:

@@ -69,7 +69,7 @@ def test_a_micro_credential_goes_from_idea_to_public_page(client, issuer, people
     client.force_login(people["reviewer"])
     assert achievement.name in client.get(url("review-queue", issuer)).content.decode()
     assert client.post(url("review", issuer, achievement.public_id), {"decision": "approve"}).status_code == 302
-    assert client.post(url("publish", issuer, achievement.public_id)).status_code == 302
+    assert client.post(url("publish", issuer, achievement.public_id), {"confirm": "publish"}).status_code == 302
     achievement.refresh_from_db()
     assert achievement.status == Achievement.Status.PUBLISHED
 

@@ -128,8 +128,9 @@ def test_a_designer_writes_it_a_reviewer_publishes_it(page, browser, server, iss
     other.set_viewport_size({"width": 1280, "height": 800})
     other.get_by_label("Approve").check()
     other.get_by_role("button", name="Send decision").click()
-    other.get_by_role("button", name="Publish").click()
-    other.wait_for_load_state()
+    other.locator("main").get_by_role("link", name="Publish", exact=True).click()
+    other.get_by_role("button", name="Yes, publish it").click()  # the confirmation page: it cannot be undone
+    other.wait_for_url(f"**/achievements/{achievement.public_id}/")
     axe.assert_clean(other)
     achievement.refresh_from_db()
     assert achievement.status == Achievement.Status.PUBLISHED

@@ -64,6 +64,7 @@ VIEWS = [
          data={"direction": "down"}),
     View("achievements_console:review", C.REVIEW_ACHIEVEMENTS, target="in_review"),
     View("achievements_console:external-review", C.RECORD_EXTERNAL_REVIEWS, target="published"),
+    View("achievements_console:publish", C.PUBLISH_ACHIEVEMENTS, target="approved"),
     View("achievements_console:publish", C.PUBLISH_ACHIEVEMENTS, "post", target="approved"),
     View("achievements_console:new-version", C.EDIT_ACHIEVEMENTS, "post", target="published"),
     View("credentials_console:list", C.MANAGE_CREDENTIALS),

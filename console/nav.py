@@ -1,10 +1,13 @@
 """The issuer console's menu: which pages a member sees, decided by the capability each page's gate asks
-for (issuers.roles). tests/issuers/test_console_nav.py checks every shown link opens and every hidden
-one is refused, so a gate and its menu item cannot drift apart unnoticed.
+for (issuers.roles), and how much waits for them behind each entry (console.todos).
+
+tests/console/test_console_nav.py checks every shown link opens and every hidden one is refused, so a
+gate and its menu item cannot drift apart unnoticed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -30,6 +33,8 @@ ENTRIES = (
     MenuEntry("assessments", "assessment:queue", _("Assessment queue"), Capability.ASSESS_APPLICATIONS),
     MenuEntry("awards", "assessment:award-new", _("Awards"), Capability.AWARD_CREDENTIALS),
     MenuEntry("credentials", "credentials_console:list", _("Credentials"), Capability.MANAGE_CREDENTIALS),
+    MenuEntry("expiring", "dashboard:expiring", _("Expiring soon"), Capability.MANAGE_CREDENTIALS),
+    MenuEntry("dashboard", "dashboard:overview", _("Dashboard"), Capability.VIEW_CONSOLE),
     MenuEntry("members", "console:members", _("Members"), Capability.VIEW_CONSOLE),
     MenuEntry("profile", "console:profile", _("Profile"), Capability.EDIT_PROFILE),
 )
@@ -40,12 +45,22 @@ class MenuItem:
     label: str | Promise
     url: str
     current: bool
+    waiting: int = 0  # how many things wait for the member on that page (console.todos)
 
 
-def console_menu(*, member: IssuerMember, section: str = "") -> list[MenuItem]:
-    """The menu for `member`: only pages their roles open, the one for `section` marked current."""
+def console_menu(
+    *, member: IssuerMember, section: str = "", waiting: Mapping[str, int] | None = None
+) -> list[MenuItem]:
+    """The menu for `member`: only pages their roles open, the one for `section` marked current, each with
+    the number of things waiting for them there (`waiting`, by section)."""
+    waiting = waiting or {}
     return [
-        MenuItem(entry.label, reverse(entry.url_name, args=[member.issuer.slug]), entry.section == section)
+        MenuItem(
+            entry.label,
+            reverse(entry.url_name, args=[member.issuer.slug]),
+            entry.section == section,
+            waiting.get(entry.section, 0),
+        )
         for entry in ENTRIES
         if member.can(entry.capability)
     ]
