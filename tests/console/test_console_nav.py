@@ -13,10 +13,13 @@ from tests.factories import make_issuer, make_member
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    Role.OWNER: ["Overview", "Micro-credentials", "Quality review", "Awards", "Credentials", "Members", "Profile"],
-    Role.DESIGNER: ["Overview", "Micro-credentials", "Members"],
-    Role.ASSESSOR: ["Overview", "Assessment queue", "Awards", "Credentials", "Members"],
-    Role.QA_REVIEWER: ["Overview", "Micro-credentials", "Quality review", "Members"],
+    Role.OWNER: [
+        "Overview", "Micro-credentials", "Quality review", "Awards", "Credentials", "Expiring soon", "Dashboard",
+        "Members", "Profile",
+    ],
+    Role.DESIGNER: ["Overview", "Micro-credentials", "Dashboard", "Members"],
+    Role.ASSESSOR: ["Overview", "Assessment queue", "Awards", "Credentials", "Expiring soon", "Dashboard", "Members"],
+    Role.QA_REVIEWER: ["Overview", "Micro-credentials", "Quality review", "Dashboard", "Members"],
 }
 NAV = re.compile(r'<nav class="console-nav"[^>]*>(.*?)</nav>', re.S)
 LINK = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)(.*?)</a>', re.S)
@@ -70,7 +73,8 @@ def test_each_role_sees_exactly_its_items_and_each_opens(issuer, role):
 def test_a_member_with_several_roles_sees_the_union(issuer):
     items = menu(client_for(issuer, Role.DESIGNER, Role.ASSESSOR), reverse("console:members", args=[issuer.slug]))
     assert [label for _href, _current, label in items] == [
-        "Overview", "Micro-credentials", "Assessment queue", "Awards", "Credentials", "Members",
+        "Overview", "Micro-credentials", "Assessment queue", "Awards", "Credentials", "Expiring soon", "Dashboard",
+        "Members",
     ]
     assert [label for _href, current, label in items if current] == ["Members"]
 
@@ -92,7 +96,9 @@ def test_the_menu_says_how_much_waits_in_words(issuer):
     make_achievement(issuer, status=Achievement.Status.APPROVED)
     client = client_for(issuer, Role.QA_REVIEWER)
     url = reverse("achievements_console:list", args=[issuer.slug])
-    assert spoken_menu(client, url) == ["Overview", "Micro-credentials", "Quality review 3 waiting", "Members"]
+    assert spoken_menu(client, url) == [
+        "Overview", "Micro-credentials", "Quality review 3 waiting", "Dashboard", "Members",
+    ]
     nav = NAV.search(client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode())[1]
     assert "3 väntar" in nav
 
@@ -100,7 +106,7 @@ def test_the_menu_says_how_much_waits_in_words(issuer):
 def test_nothing_waiting_shows_no_count(issuer):
     client = client_for(issuer, Role.QA_REVIEWER)
     spoken = spoken_menu(client, reverse("console:issuer", args=[issuer.slug]))
-    assert spoken == ["Overview", "Micro-credentials", "Quality review", "Members"]
+    assert spoken == ["Overview", "Micro-credentials", "Quality review", "Dashboard", "Members"]
 
 
 HEADER = re.compile(r'<header class="site-header">(.*?)</header>', re.S)
