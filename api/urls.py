@@ -1,6 +1,6 @@
-"""/api/v1/: the schema, its docs page, and the resources of one issuer."""
+"""/api/v1/: the schema, its docs page, and the resources of one issuer (one URL module per area)."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api import issuer_views
