@@ -6,7 +6,7 @@ formset, TranslationForm), so every rule is the designer's; field errors are nam
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.http import Http404
@@ -42,11 +42,12 @@ from badges.models import Achievement, LearningOutcome
 from issuers.roles import Capability
 
 OUTCOME_FIELDS = tuple(OutcomeForm.Meta.fields)
-MANAGE = {"scope": Scope.MANAGE_ACHIEVEMENTS, "capability": Capability.EDIT_ACHIEVEMENTS}
 
 
 def _draft(request: Request, issuer_slug: str, public_id: UUID) -> tuple[Any, Achievement]:
-    member, achievement = api_achievement(request, issuer_slug, public_id, **MANAGE)
+    member, achievement = api_achievement(
+        request, issuer_slug, public_id, scope=Scope.MANAGE_ACHIEVEMENTS, capability=Capability.EDIT_ACHIEVEMENTS
+    )
     achievement_check_editable(achievement)  # the same refusal as every service: only drafts change
     return member, achievement
 
@@ -91,7 +92,7 @@ def _outcome_input(request: Request, outcome: LearningOutcome | None) -> dict[st
         }
         rows = {
             str(row): {name: [str(message) for message in messages] for name, messages in row_errors.items()}
-            for row, row_errors in enumerate(formset.errors) if row_errors
+            for row, row_errors in enumerate(cast(list[dict[str, Any]], formset.errors)) if row_errors
         }
         general = [str(message) for message in formset.non_form_errors()]
         if rows or general:

@@ -141,7 +141,8 @@ class AchievementListView(ListAPIView):
         member = access_api_member(
             request, issuer_slug, scope=Scope.MANAGE_ACHIEVEMENTS, capability=Capability.EDIT_ACHIEVEMENTS
         )
-        defaults = {name: Achievement._meta.get_field(name).get_default() for name in ("in_language", "colour")}
+        fresh = Achievement()  # what the model gives a new one, for the two fields an integrator may leave out
+        defaults = {"in_language": fresh.in_language, "colour": fresh.colour}
         sent = posted_fields(request, tuple(AchievementCreateForm.Meta.fields))
         form = form_validated(AchievementCreateForm({**defaults, **sent}))
         achievement = achievement_create(issuer=member.issuer, created_by=member.user, **form.cleaned_data)
