@@ -5,6 +5,7 @@ console's credential pages do. Queries are the console's (badges.credentials.sel
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -141,7 +142,11 @@ def credentials_filtered(issuer: Issuer, filters: dict[str, Any]) -> QuerySet[Cr
 
 
 class CredentialPagination(ApiCursorPagination):
-    ordering = ORDERING_FIELDS["-created"]
+    chosen_ordering: tuple[str, ...] = ORDERING_FIELDS["-created"]
+
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> tuple[str, ...]:
+        # A second field keeps rows with the same date in one order from page to page.
+        return self.chosen_ordering
 
 
 class CredentialListView(ListAPIView):
@@ -159,8 +164,8 @@ class CredentialListView(ListAPIView):
         )
         filters = CredentialFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        assert isinstance(self.paginator, ApiCursorPagination)
-        self.paginator.ordering = ORDERING_FIELDS[filters.validated_data["ordering"]]
+        assert isinstance(self.paginator, CredentialPagination)
+        self.paginator.chosen_ordering = ORDERING_FIELDS[filters.validated_data["ordering"]]
         page = self.paginate_queryset(credentials_filtered(member.issuer, filters.validated_data)) or []
         now = timezone.now()
         paginated = self.get_paginated_response([credential_data(credential, now) for credential in page])
@@ -209,7 +214,7 @@ class CredentialDownloadView(APIView):
             return problem_response(404, "not_available", _("This credential has no %(format)s form.") % {
                 "format": fmt.upper()})
         media_type = DOWNLOAD_MEDIA_TYPES[fmt]
-        if fmt == "json" and request.get_preferred_type([media_type, JSON_LD]) == JSON_LD:  # type: ignore[attr-defined]
+        if fmt == "json" and request.get_preferred_type([media_type, JSON_LD]) == JSON_LD:
             media_type = JSON_LD
         response = HttpResponse(_file_bytes(credential, fmt), content_type=media_type)
         response["Content-Disposition"] = f'attachment; filename="credential-{credential.public_id}.{fmt}"'
@@ -237,7 +242,7 @@ class CredentialRevokeView(APIView):
         """Revoke an issued credential: verifiers see it within a minute, and the holder is told why by e-mail."""
         member = access_api_member(request, issuer_slug, scope=Scope.REVOKE, capability=Capability.MANAGE_CREDENTIALS)
         credential = access_credential_for_issuer(member.issuer, str(public_id))
-        form = form_validated(RevokeForm(request.data))
+        form = form_validated(RevokeForm(request.data if isinstance(request.data, Mapping) else {}))
         revoked = credential_revoke(credential=credential, by=member.user, reason=form.cleaned_data["reason"])
         return Response(_answer(revoked))
 
