@@ -3,7 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api import issuer_views
+from api import issuer_views, verify_views
 
 app_name = "api"
 ISSUER = "issuers/<slug:issuer_slug>"
@@ -15,4 +15,6 @@ urlpatterns = [
     path(f"{ISSUER}/", issuer_views.IssuerProfileView.as_view(), name="issuer"),
     path(f"{ISSUER}/members/", issuer_views.MemberListView.as_view(), name="members"),
     path(f"{ISSUER}/", include("api.achievement_urls")),
+    path("verify", verify_views.VerifyView.as_view(), name="verify"),
+    path(f"{ISSUER}/", include("api.credential_urls")),
 ]

@@ -37,6 +37,7 @@ ENTRIES = (
     MenuEntry("dashboard", "dashboard:overview", _("Dashboard"), Capability.VIEW_CONSOLE),
     MenuEntry("members", "console:members", _("Members"), Capability.VIEW_CONSOLE),
     MenuEntry("profile", "console:profile", _("Profile"), Capability.EDIT_PROFILE),
+    MenuEntry("api-tokens", "api_tokens:list", _("API tokens"), Capability.MANAGE_MEMBERS),
 )
 
 

@@ -4,9 +4,7 @@ its API). Views read the request, call one service (verification.checking) and r
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import replace
 from functools import wraps
 from typing import Any
 from uuid import UUID
@@ -28,10 +26,9 @@ from badges.credentials.selectors import credential_shared_publicly
 from kernel.public_urls import public_url
 from kernel.ratelimit import over_limit, rate_limited, too_many
 from kernel.responses import public_json
-from ob3.limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from ob3.limits import loads as bounded_loads
 from verification import checking, verdicts
-from verification.forms import VerifyForm, request_too_big, too_big_message, upload_max_bytes
+from verification.answers import limit_status, verify_request_answer
+from verification.forms import VerifyForm, request_too_big, too_big_message
 from verification.summary import credential_summary
 
 JSON_LD_TYPES = ("application/ld+json", "application/vc+ld+json", "application/json")
@@ -105,11 +102,6 @@ def _verified_context(checked: checking.Verification) -> dict[str, Any]:
     }
 
 
-def limit_status(limit: str) -> int:
-    # 413 for size in bytes, as HTTP means it; 422 for a body of acceptable size whose shape is refused.
-    return 413 if limit == "bytes" else 422
-
-
 @require_http_methods(["GET", "POST"])
 @rate_limited("verification-page", _page_rate)
 def verify_page(request: HttpRequest) -> HttpResponse:
@@ -138,15 +130,6 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         return render(request, "verification/verify.html", refused, status=limit_status(checked.limit.limit))
     context.update(form=VerifyForm(), **_verified_context(checked))
     return render(request, "verification/verify.html", context)
-
-
-def _limit_response(limit: str, maximum: int) -> JsonResponse:
-    return public_json({
-        "error": "too_large" if limit == "bytes" else "too_complex",
-        "limit": limit,
-        "maximum": maximum,
-        "message": verdicts.limit_message(limit, maximum),
-    }, status=limit_status(limit))
 
 
 @csrf_exempt  # no cookies or sessions are used; anyone may call it
@@ -183,59 +166,5 @@ def verify_api(request: HttpRequest) -> JsonResponse:
     "message"}` when the input is over one of ob3's limits (ob3.limits, checked before any expensive work;
     `message` names it in words); 429 `{"error": "rate_limited", "message"}`.
     """
-    if request_too_big(request):
-        return _limit_response("bytes", upload_max_bytes())
-    try:
-        data = _api_input(request)
-    except RequestDataTooBig:
-        return _limit_response("bytes", upload_max_bytes())
-    except LimitExceeded as exc:
-        return _limit_response(exc.limit, exc.maximum)
-    except ValueError as exc:
-        return public_json({"error": "malformed_request", "message": str(exc)}, status=400)
-    if data is None:
-        return public_json(
-            {"error": "no_input", "message": _("Send a file in `file` or the credential in `credential`.")},
-            status=400,
-        )
-    if isinstance(data, bytes | str) and len(data) > upload_max_bytes():
-        return _limit_response("bytes", upload_max_bytes())
-    checked = checking.upload_verify(data=data)
-    if checked.limit is not None:
-        return _limit_response(checked.limit.limit, checked.limit.maximum)
-    return public_json(checked.to_dict())
-
-
-def _body_limits() -> Limits:
-    """A JSON request body `{"credential": …}`: one level and one value more than a credential may have,
-    and a string as long as an upload (a JWT); the credential itself then meets ob3's own limits."""
-    return replace(DEFAULT_LIMITS, max_bytes=upload_max_bytes() + 64 * 1024,
-                   max_depth=DEFAULT_LIMITS.max_depth + 1, max_values=DEFAULT_LIMITS.max_values + 1,
-                   max_string_length=upload_max_bytes())
-
-
-def _json_body(request: HttpRequest) -> Any:
-    """The parsed JSON body, within limits; LimitExceeded names the credential's limit, not the body's."""
-    limits = _body_limits()
-    try:
-        return bounded_loads(request.body, limits)
-    except LimitExceeded as exc:
-        credential_maximum = {"depth": DEFAULT_LIMITS.max_depth, "values": DEFAULT_LIMITS.max_values}
-        raise LimitExceeded(exc.limit, credential_maximum.get(exc.limit, exc.maximum), exc.found) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(_("The request body is not valid JSON.")) from exc
-
-
-def _api_input(request: HttpRequest) -> bytes | str | None:
-    if request.content_type == "application/json":
-        body = _json_body(request)
-        if not isinstance(body, dict) or "credential" not in body:
-            return None
-        value = body["credential"]
-        # Re-serialised so ob3 reads (and measures) it exactly as if it had been pasted.
-        return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
-    upload = request.FILES.get("file")
-    if upload is not None:
-        return upload.read(upload_max_bytes() + 1)
-    text = (request.POST.get("credential") or "").strip()
-    return text or None
+    body, status = verify_request_answer(request)
+    return public_json(body, status=status)

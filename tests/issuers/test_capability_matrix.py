@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.tokens import api_token_create
 from assessment.applications import application_start, application_submit, evidence_add
 from assessment.awards import award_batch_prepare
 from assessment.csv_import import RecipientRow
@@ -83,6 +84,10 @@ VIEWS = [
     View("assessment:award-batch", C.AWARD_CREDENTIALS, target="batch"),
     View("assessment:award-confirm", C.AWARD_CREDENTIALS, "post", target="batch"),
     View("assessment:award-progress", C.AWARD_CREDENTIALS, target="batch"),
+    View("api_tokens:list", C.MANAGE_MEMBERS),
+    View("api_tokens:list", C.MANAGE_MEMBERS, "post", data={"name": "Studieadministration", "scopes": ["read"]}),
+    View("api_tokens:revoke", C.MANAGE_MEMBERS, target="token"),
+    View("api_tokens:revoke", C.MANAGE_MEMBERS, "post", target="token"),
 ]
 # Where a member lands once allowed: the page itself, or a redirect after a POST that did its work.
 ALLOWED = {200, 302}
@@ -134,6 +139,12 @@ class World:
             rows=[RecipientRow(line=2, email="jacob@example.org", name="Jacob")],
         )
 
+    def _make_token(self):
+        token, _secret = api_token_create(
+            issuer=self.issuer, by=workflow_member(self.issuer, Role.OWNER).user, name="Arkiv", scopes=["read"]
+        )
+        return token
+
     def address(self, view: View) -> tuple[str, dict[str, Any]]:
         args: list[Any] = [self.issuer.slug]
         data = dict(view.data)
@@ -144,7 +155,7 @@ class World:
                 args.append(self["draft"].learning_outcomes.first().public_id)
             if target.endswith("translation"):
                 args.append("en")
-        elif target in ("published", "in_review", "approved", "credential", "application", "batch"):
+        elif target in ("published", "in_review", "approved", "credential", "application", "batch", "token"):
             args.append(self[target].public_id)
         elif target == "member":
             args.append(self["member"].pk)
