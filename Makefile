@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install translations test test-ob3 test-browser lint typecheck typecheck-baseline contracts interop bench run demo messages clean
+.PHONY: install translations test test-ob3 test-browser test-contract lint typecheck typecheck-baseline contracts interop bench run demo messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ translations: $(STAMP)
 ## The whole test suite on the embedded defaults (no external services needed).
 test: install
 	$(BIN)/pytest tests/ob3 -p no:django -q -m "not interop"
-	$(BIN)/pytest -q -m "not services and not interop and not browser" --ignore=tests/ob3
+	$(BIN)/pytest -q -m "not services and not interop and not browser and not contract" --ignore=tests/ob3
 
 ## The pure ob3 library only, without Django installed in the test process.
 test-ob3: $(STAMP)
@@ -31,6 +31,12 @@ test-ob3: $(STAMP)
 test-browser: install
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/pytest tests/browser -m browser -q
+
+## The API against its own contract on a live server: schemathesis over every operation of /api/v1/schema/
+## (valid and invalid requests; no 5xx, documented statuses, content types and bodies), then every curl
+## example in docs/api.md run with real curl.
+test-contract: install
+	$(BIN)/pytest tests/api_contract -m contract -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -17,15 +17,11 @@ from api.forms import form_validated
 from api.idempotency import idempotent
 from api.pagination import ApiCursorPagination
 from api.scopes import Scope
-from api.serializers import IssuerProfileSerializer, MemberSerializer
+from api.serializers import PROFILE_FIELDS, IssuerProfileSerializer, MemberSerializer
 from issuers.forms import IssuerProfileForm
 from issuers.models import Issuer, IssuerMember
 from issuers.roles import Capability
 from issuers.services import issuer_profile_update
-
-PROFILE_FIELDS: list[str] = [
-    name for name in IssuerProfileSerializer._declared_fields if name not in ("slug", "id", "image")
-]
 
 
 def profile_data(issuer: Issuer) -> dict[str, Any]:

@@ -5,23 +5,31 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from issuers.forms import IssuerProfileForm
+from issuers.models import Issuer
 
-class IssuerProfileSerializer(serializers.Serializer):
+# The profile fields the console's form edits: the API reads, documents and accepts exactly these.
+PROFILE_FIELDS: list[str] = list(IssuerProfileForm.Meta.fields)
+
+
+class IssuerProfileSerializer(serializers.ModelSerializer):
+    """The profile as the console's form edits it: the model's lengths and choices are the documented ones."""
+
     slug = serializers.SlugField(read_only=True)
-    id = serializers.CharField(read_only=True, help_text="The id its credentials name: an https URL or a did:web.")
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(allow_blank=True)
-    url = serializers.URLField(allow_blank=True)
-    email = serializers.EmailField(allow_blank=True)
-    phone = serializers.CharField(allow_blank=True)
-    official_identifier = serializers.CharField(allow_blank=True)
-    street_address = serializers.CharField(allow_blank=True)
-    postal_code = serializers.CharField(allow_blank=True)
-    locality = serializers.CharField(allow_blank=True)
-    region = serializers.CharField(allow_blank=True)
-    country_code = serializers.CharField(allow_blank=True, max_length=2)
-    identity_kind = serializers.ChoiceField(choices=["https", "did:web"])
+    id = serializers.CharField(
+        read_only=True, source="identity", help_text="The id its credentials name: an https URL or a did:web."
+    )
+    url = serializers.URLField(allow_blank=True, max_length=200)
+    # Required, as the console's form requires it. Described by its shape, not as an enum of the 249 codes
+    # (issuers.countries checks that the code is assigned; lower case is accepted and upper-cased).
+    country_code = serializers.RegexField(
+        r"^[A-Za-z]{2}$", help_text="ISO 3166-1 alpha-2, for example SE."
+    )
     image = serializers.URLField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Issuer
+        fields = ["slug", "id", *PROFILE_FIELDS, "image"]
 
 
 class MemberSerializer(serializers.Serializer):
