@@ -37,6 +37,7 @@ ENTRIES = (
     MenuEntry("dashboard", "dashboard:overview", _("Dashboard"), Capability.VIEW_CONSOLE),
     MenuEntry("members", "console:members", _("Members"), Capability.VIEW_CONSOLE),
     MenuEntry("profile", "console:profile", _("Profile"), Capability.EDIT_PROFILE),
+    MenuEntry("webhooks", "webhooks_console:list", _("Webhooks"), Capability.MANAGE_MEMBERS),
 )
 
 
