@@ -3,7 +3,6 @@ and the JSON input shape; the console's WebhookEndpointForm validates it)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiWebhook, extend_schema
 from rest_framework import serializers
 
@@ -110,7 +109,7 @@ CredentialEventSerializer = _envelope("WebhookCredentialEvent", "credential", _C
 ApplicationEventSerializer = _envelope("WebhookApplicationEvent", "application", _ApplicationData())
 AwardJobEventSerializer = _envelope("WebhookAwardJobEvent", "award_job", _AwardJobData())
 
-_HEADERS = str(_(
+_HEADERS = ((
     "Signed per Standard Webhooks: headers webhook-id, webhook-timestamp and webhook-signature "
     "(v1,<base64 HMAC-SHA256 of \"id.timestamp.body\" under the endpoint's secret>). Answer 2xx within 5 s."
 ))

@@ -83,6 +83,12 @@ VIEWS = [
     View("assessment:award-batch", C.AWARD_CREDENTIALS, target="batch"),
     View("assessment:award-confirm", C.AWARD_CREDENTIALS, "post", target="batch"),
     View("assessment:award-progress", C.AWARD_CREDENTIALS, target="batch"),
+    View("webhooks_console:list", C.MANAGE_MEMBERS),
+    View("webhooks_console:new", C.MANAGE_MEMBERS),
+    View("webhooks_console:detail", C.MANAGE_MEMBERS, target="endpoint"),
+    View("webhooks_console:rotate", C.MANAGE_MEMBERS, "post", target="endpoint"),
+    View("webhooks_console:delete", C.MANAGE_MEMBERS, "post", target="endpoint"),
+    View("webhooks_console:replay", C.MANAGE_MEMBERS, "post", target="endpoint delivery"),
 ]
 # Where a member lands once allowed: the page itself, or a redirect after a POST that did its work.
 ALLOWED = {200, 302}
@@ -134,6 +140,26 @@ class World:
             rows=[RecipientRow(line=2, email="jacob@example.org", name="Jacob")],
         )
 
+    def _make_endpoint(self):
+        from webhooks.endpoints import webhook_endpoint_create
+
+        owner = workflow_member(self.issuer, Role.OWNER)
+        endpoint, _secret = webhook_endpoint_create(
+            issuer=self.issuer, by=owner.user, url="https://hooks.example.org/in", description="",
+            event_types=["credential.issued"],
+        )
+        return endpoint
+
+    def _make_delivery(self):
+        from webhooks.emitting import webhook_event_emit
+
+        endpoint = self["endpoint"]
+        event = webhook_event_emit(issuer_id=self.issuer.pk, event_type="credential.issued", data={})
+        delivery = event.deliveries.get(endpoint=endpoint)
+        delivery.state = delivery.State.FAILED
+        delivery.save(update_fields=["state"])
+        return delivery
+
     def address(self, view: View) -> tuple[str, dict[str, Any]]:
         args: list[Any] = [self.issuer.slug]
         data = dict(view.data)
@@ -146,6 +172,10 @@ class World:
                 args.append("en")
         elif target in ("published", "in_review", "approved", "credential", "application", "batch"):
             args.append(self[target].public_id)
+        elif target.startswith("endpoint"):
+            args.append(self["endpoint"].public_id)
+            if target.endswith("delivery"):
+                args.append(self["delivery"].public_id)
         elif target == "member":
             args.append(self["member"].pk)
         elif target == "policy":
