@@ -109,10 +109,10 @@ CredentialEventSerializer = _envelope("WebhookCredentialEvent", "credential", _C
 ApplicationEventSerializer = _envelope("WebhookApplicationEvent", "application", _ApplicationData())
 AwardJobEventSerializer = _envelope("WebhookAwardJobEvent", "award_job", _AwardJobData())
 
-_HEADERS = ((
+_HEADERS = (
     "Signed per Standard Webhooks: headers webhook-id, webhook-timestamp and webhook-signature "
     "(v1,<base64 HMAC-SHA256 of \"id.timestamp.body\" under the endpoint's secret>). Answer 2xx within 5 s."
-))
+)
 
 
 def _webhook(event_type: EventType, serializer: type[serializers.Serializer]) -> OpenApiWebhook:

@@ -142,7 +142,7 @@ class WebhookSecretRotateView(APIView):
 
 
 class DeliveryPagination(ApiCursorPagination):
-    ordering = ("-created_at", "-pk")
+    ordering = "-pk"  # newest first; unique, so a cursor never skips or repeats a row
 
 
 class WebhookDeliveryListView(ListAPIView):

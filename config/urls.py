@@ -23,8 +23,8 @@ urlpatterns = [
     path("console/", include("badges.achievements.console_urls")),  # achievement designer and QA review
     path("console/", include("badges.credentials.console_urls")),  # issued credentials: revoke, re-issue
     path("console/", include("console.dashboard_urls")),  # the dashboard and what expires soon
-    path("console/", include("assessment.urls")),
-    path("console/", include("webhooks.console_urls")),  # webhook endpoints, deliveries and replays  # assessment queue, direct awards (under /console/<issuer>/)
+    path("console/", include("assessment.urls")),  # assessment queue, direct awards (under /console/<issuer>/)
+    path("console/", include("webhooks.console_urls")),  # webhook endpoints, deliveries and replays
     path("", include("assessment.learner_urls")),  # /applications/… (learners), /evidence/<id> (public)
     path("", include("badges.achievements.public_urls")),  # /a/<id> pages, badge images, /ns/v1 context
     path("", include("badges.credentials.urls")),  # /status/… signed status lists
