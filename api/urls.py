@@ -17,4 +17,5 @@ urlpatterns = [
     path(f"{ISSUER}/", include("api.achievement_urls")),
     path("verify", verify_views.VerifyView.as_view(), name="verify"),
     path(f"{ISSUER}/", include("api.credential_urls")),
+    path(f"{ISSUER}/", include("api.webhook_urls")),
 ]

@@ -18,6 +18,7 @@ from assessment.files import evidence_storage, sniff_upload
 from assessment.models import Application, AssessmentAuditEvent, Evidence, Submission
 from assessment.queue_notices import assessors_notify_submitted
 from assessment.selectors import application_open, evidence_current
+from assessment.webhook_events import application_webhook_emit
 from assessment.workflow import (
     application_check_editable,
     application_check_learner,
@@ -28,6 +29,7 @@ from assessment.workflow import (
 )
 from badges.models import Achievement, LearningOutcome
 from kernel.errors import ApplicationError
+from webhooks.events import EventType
 
 if TYPE_CHECKING:
     from kernel.users import User
@@ -233,4 +235,5 @@ def application_submit(*, application: Application, by: User) -> Submission:
     )
     learner_notify(application, "submitted", submission=submission)
     assessors_notify_submitted(application, submission=submission)
+    application_webhook_emit(application, EventType.APPLICATION_SUBMITTED, round=number)
     return submission

@@ -21,13 +21,16 @@ from assessment.models import (
 )
 from assessment.queue_notices import assessors_notify_second_approval
 from assessment.selectors import credential_evidence, current_submission, evidence_current, level_passes, policy_for
+from assessment.webhook_events import application_webhook_emit
 from assessment.workflow import application_lock, audit_record, learner_email, learner_notify
 from badges.credentials.issuing import credential_issue
+from badges.credentials.webhook_events import webhook_time
 from badges.models import Achievement, Credential, LearningOutcome, RubricLevel
 from issuers.access import capability_check
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
 from learners.selectors import learner_verified_did
+from webhooks.events import EventType
 
 if TYPE_CHECKING:
     from kernel.users import User
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
 Kind = AssessmentAuditEvent.Kind
 Status = Application.Status
 Decision = Assessment.Decision
+# The decision as integrators read it in application.decided (webhooks): stable words, never labels.
+WEBHOOK_DECISIONS = {Decision.APPROVE: "approved", Decision.REJECT: "rejected", Decision.REVISE: "revision_requested"}
 
 
 @dataclass(frozen=True)
@@ -131,10 +136,12 @@ def _application_move_on(application: Application, *, submission: Submission, as
             achievement=achievement, application=application, kind=Kind.REVISION_REQUESTED, actor=assessor, **audit
         )
         learner_notify(application, "revision_requested", assessment=assessment)
+        _decided_emit(application, Decision.REVISE)
     elif assessment.decision == Decision.REJECT:
         _status_set(application, Status.REJECTED, decided_at=now)
         audit_record(achievement=achievement, application=application, kind=Kind.REJECTED, actor=assessor, **audit)
         learner_notify(application, "rejected", assessment=assessment)
+        _decided_emit(application, Decision.REJECT)
     else:
         approvals = submission.assessments.filter(decision=Decision.APPROVE).count()
         if policy_for(achievement).second_approval_required and approvals < 2:
@@ -148,6 +155,17 @@ def _application_move_on(application: Application, *, submission: Submission, as
             audit_record(achievement=achievement, application=application, kind=Kind.APPROVED, actor=assessor, **audit)
             credential = _credential_issue_for(application, assessment=assessment, issued_by=assessor)
             learner_notify(application, "approved", assessment=assessment, credential=credential)
+            _decided_emit(application, Decision.APPROVE, credential=credential)
+
+
+def _decided_emit(application: Application, decision: Decision, *, credential: Credential | None = None) -> None:
+    """application.decided, once per decision that moves the application on (a first of two approvals
+    decides nothing yet)."""
+    application_webhook_emit(
+        application, EventType.APPLICATION_DECIDED, decision=WEBHOOK_DECISIONS[decision],
+        decided_at=webhook_time(application.decided_at or timezone.now()),
+        credential={"id": str(credential.public_id)} if credential is not None else None,
+    )
 
 
 def _status_set(application: Application, status: str, *, decided_at: datetime | None = None) -> None:

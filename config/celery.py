@@ -25,6 +25,9 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
     )
     sender.add_periodic_task(10 * 60, sender.signature("notifications.tasks.notice_sweep_task"), name="notice_sweep")
     sender.add_periodic_task(
+        5 * 60, sender.signature("webhooks.tasks.webhook_deliveries_sweep_task"), name="webhook_deliveries_sweep"
+    )
+    sender.add_periodic_task(
         crontab(hour=settings.NOTICE_DIGEST_HOUR, minute=0),
         sender.signature("notifications.tasks.notice_digest_task"),
         name="notice_digest",

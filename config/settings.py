@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "kernel",
     "notifications",
     "issuers",
+    "webhooks",
     "badges",
     "verification",
     "learners",
@@ -482,6 +483,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"WebhookEventTypeEnum": "webhooks.events.EventType"},
+    # What each event POSTs to an integrator (OpenAPI 3.1 `webhooks`; api/webhook_serializers.py).
+    "WEBHOOKS": [
+        f"api.webhook_serializers.{name}" for name in (
+            "CREDENTIAL_ISSUED", "CREDENTIAL_CLAIMED", "CREDENTIAL_REVOKED", "APPLICATION_SUBMITTED",
+            "APPLICATION_DECIDED", "AWARD_JOB_FINISHED",
+        )
+    ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums", "api.schema.problem_responses_add",
         "api.schema.schema_31_tidy",

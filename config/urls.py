@@ -25,6 +25,7 @@ urlpatterns = [
     path("console/", include("console.dashboard_urls")),  # the dashboard and what expires soon
     path("console/", include("assessment.urls")),  # assessment queue, direct awards (under /console/<issuer>/)
     path("console/", include("api.console_urls")),  # API tokens, for owners
+    path("console/", include("webhooks.console_urls")),  # webhook endpoints, deliveries and replays
     path("", include("assessment.learner_urls")),  # /applications/… (learners), /evidence/<id> (public)
     path("", include("badges.achievements.public_urls")),  # /a/<id> pages, badge images, /ns/v1 context
     path("", include("badges.credentials.urls")),  # /status/… signed status lists

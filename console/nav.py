@@ -38,6 +38,7 @@ ENTRIES = (
     MenuEntry("members", "console:members", _("Members"), Capability.VIEW_CONSOLE),
     MenuEntry("profile", "console:profile", _("Profile"), Capability.EDIT_PROFILE),
     MenuEntry("api-tokens", "api_tokens:list", _("API tokens"), Capability.MANAGE_MEMBERS),
+    MenuEntry("webhooks", "webhooks_console:list", _("Webhooks"), Capability.MANAGE_MEMBERS),
 )
 
 

@@ -13,6 +13,10 @@ The rules:
 - connect timeout 3 s, 5 s in all; at most 256 KB; JSON media types only;
 - answers may be cached for a few minutes (the caller injects the cache).
 
+`Fetcher.post` sends a body (webhook deliveries) under the same rules, except that it follows no redirect
+at all (a 3xx is an answer like any other) and keeps only the first `max_bytes` of the answer: a
+receiver's reply is logged, never parsed. The body it sends is at most `MAX_POST_BYTES`.
+
 urllib3 is used directly: its HTTPSConnectionPool takes the IP to connect to and, separately, the
 `server_hostname` (SNI) and `assert_hostname` (certificate check) — exactly the pinning we need.
 
@@ -36,6 +40,7 @@ from urllib.parse import urljoin, urlsplit
 import urllib3
 
 MAX_BYTES = 256 * 1024
+MAX_POST_BYTES = 256 * 1024
 MAX_REDIRECTS = 2
 CONNECT_TIMEOUT = 3.0
 TOTAL_TIMEOUT = 5.0
@@ -96,6 +101,16 @@ def parse_json(text: str) -> Any:
         raise ValueError("the JSON nests deeper than can be read safely") from None
 
 
+@dataclass(frozen=True)
+class PostAnswer:
+    """What a receiver answered to a POST: its status and the start of its body (at most `max_bytes`)."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    truncated: bool
+
+
 class Cache(Protocol):
     """The two methods of a cache the fetcher uses (Django's cache has them)."""
 
@@ -151,6 +166,18 @@ class Fetcher:
             return document
         raise FetchError(f"{url} redirected more than {MAX_REDIRECTS} times")
 
+    def post(self, url: str, body: bytes, *, headers: dict[str, str] | None = None) -> PostAnswer:
+        """POST `body` to `url` (vetted and pinned like every fetch; redirects are not followed); raises
+        FetchError when no answer came."""
+        if len(body) > MAX_POST_BYTES:
+            raise FetchError(f"the body to send is larger than {MAX_POST_BYTES // 1024} KB")
+        deadline = self._clock() + self.total_timeout
+        sent_headers = {"Content-Type": "application/json", "User-Agent": "Mikromerit-webhooks", **(headers or {})}
+        status, answer_headers, answer, truncated = self._request_once(
+            "POST", url, deadline, headers=sent_headers, body=body, cut_off=True
+        )
+        return PostAnswer(status=status, headers=answer_headers, body=answer, truncated=truncated)
+
     def _vet(self, url: str) -> tuple[str, int, str, str, str]:
         parts = urlsplit(url)
         if parts.scheme != "https":
@@ -177,6 +204,16 @@ class Fetcher:
         return addresses[0], port, host, path if path.startswith("/") else "/" + path, host_header
 
     def _get_once(self, url: str, deadline: float) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Accept": "application/ld+json, application/json;q=0.9", "User-Agent": "Mikromerit-verifier"}
+        status, answer_headers, body, _truncated = self._request_once("GET", url, deadline, headers=headers)
+        return status, answer_headers, body
+
+    def _request_once(
+        self, method: str, url: str, deadline: float, *, headers: dict[str, str], body: bytes | None = None,
+        cut_off: bool = False,
+    ) -> tuple[int, dict[str, str], bytes, bool]:
+        """One request to the vetted, pinned address. Beyond `max_bytes` the answer is an error, or with
+        `cut_off` the rest is left unread."""
         address, port, host, path, host_header = self._vet(url)
         remaining = deadline - self._clock()
         if remaining <= 0:
@@ -194,27 +231,31 @@ class Fetcher:
         )
         try:
             response = pool.urlopen(
-                "GET",
+                method,
                 path,
-                headers={"Host": host_header, "Accept": "application/ld+json, application/json;q=0.9",
-                         "User-Agent": "Mikromerit-verifier", "Accept-Encoding": "identity"},
+                body=body,
+                headers={**headers, "Host": host_header, "Accept-Encoding": "identity"},
                 redirect=False,
                 retries=False,
                 preload_content=False,
             )
             try:
                 length = response.headers.get("content-length")
-                if length and length.isdigit() and int(length) > self.max_bytes:
+                if not cut_off and length and length.isdigit() and int(length) > self.max_bytes:
                     raise FetchError(f"{url} is larger than {self.max_bytes // 1024} KB")
-                body = bytearray()
+                answer = bytearray()
+                truncated = False
                 for chunk in response.stream(16 * 1024, decode_content=True):
-                    body += chunk
-                    if len(body) > self.max_bytes:
-                        raise FetchError(f"{url} is larger than {self.max_bytes // 1024} KB")
+                    answer += chunk
+                    if len(answer) > self.max_bytes:
+                        if not cut_off:
+                            raise FetchError(f"{url} is larger than {self.max_bytes // 1024} KB")
+                        answer, truncated = answer[: self.max_bytes], True
+                        break
                     if self._clock() > deadline:
                         raise FetchError(f"{url} took too long to answer")
-                headers = {name.lower(): value for name, value in response.headers.items()}
-                return response.status, headers, bytes(body)
+                answer_headers = {name.lower(): value for name, value in response.headers.items()}
+                return response.status, answer_headers, bytes(answer), truncated
             finally:
                 response.release_conn()
         except (urllib3.exceptions.TimeoutError, TimeoutError):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from badges.credentials.events import credential_event_record
+from badges.credentials.webhook_events import credential_webhook_emit
 from badges.models import Credential, CredentialClaim, CredentialEvent
 from issuers.access import capability_check
 from issuers.roles import Capability
@@ -27,6 +28,7 @@ from kernel.emails import has_verified_email, verified_emails
 from kernel.errors import ApplicationError
 from kernel.tokens import secret_token, secret_token_hash
 from notifications.sending import notice_send
+from webhooks.events import EventType
 
 if TYPE_CHECKING:
     from kernel.users import AnyUser, User
@@ -214,6 +216,7 @@ def credential_claim_accept(*, token: str, user: User) -> Credential:
         ).update(claimed_at=now, claimed_by=user)
         if taken:
             credential_event_record(credential=claim.credential, kind=CredentialEvent.Kind.CLAIMED, actor=user)
+            credential_webhook_emit(claim.credential, EventType.CREDENTIAL_CLAIMED, claimed_at=now)
     if not taken:
         claim.refresh_from_db()
         if claim.claimed_at is not None and claim_belongs_to(claim, user):

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from badges.credentials.events import credential_event_record
 from badges.credentials.issuing import credential_issue
 from badges.credentials.status_lists import status_list_set_revoked, status_list_sign
+from badges.credentials.webhook_events import credential_webhook_emit
 from badges.models import Credential, CredentialEvent
 from issuers.access import capability_check
 from issuers.roles import Capability
 from issuers.signing import NoActiveSigningKey
 from kernel.errors import ApplicationError
 from notifications.sending import notice_send
+from webhooks.events import EventType
 
 if TYPE_CHECKING:
     from kernel.users import User
@@ -60,6 +62,7 @@ def credential_revoke(*, credential: Credential, by: User, reason: str) -> Crede
         status_list_set_revoked(status_list_id=credential.status_list_id, index=credential.status_list_index)
         credential_event_record(credential=credential, kind=CredentialEvent.Kind.REVOKED, actor=by, reason=reason)
         credential_revocation_notify(credential_id=credential.pk)  # sent once this commits
+        credential_webhook_emit(credential, EventType.CREDENTIAL_REVOKED, revoked_at=now)
     credential.refresh_from_db()
     try:
         status_list_sign(status_list=credential.status_list)

@@ -19,6 +19,7 @@ from badges.credentials.adapters import credential_draft, credential_identity_ki
 from badges.credentials.claims import credential_claim_offer
 from badges.credentials.events import credential_event_record
 from badges.credentials.status_lists import credential_status_allocate
+from badges.credentials.webhook_events import credential_webhook_emit
 from badges.models import Achievement, Credential, CredentialEvent
 from issuers.models import SigningKey
 from issuers.signing import NoActiveSigningKey, active_key, signer_for
@@ -28,6 +29,7 @@ from ob3.build import build_credential
 from ob3.errors import Ob3Error
 from ob3.proofs.data_integrity import sign_credential
 from ob3.proofs.vc_jwt import sign_jwt
+from webhooks.events import EventType
 
 
 class SigningRefused(ApplicationError):
@@ -165,6 +167,7 @@ def _finish(credential: Credential, *, claimed_at: datetime, document: dict[str,
             credential_event_record(credential=credential, kind=CredentialEvent.Kind.ISSUED)
             # Every award path ends here, so the recipient is told once, with a link to a real credential.
             credential_claim_offer(credential=credential)
+            credential_webhook_emit(credential, EventType.CREDENTIAL_ISSUED)
     if not finished:
         # Our claim went stale and another run took over; its result stands, ours is dropped.
         logger.warning("signing claim lost before finishing", extra={"credential_id": credential.pk})

@@ -88,6 +88,12 @@ VIEWS = [
     View("api_tokens:list", C.MANAGE_MEMBERS, "post", data={"name": "Studieadministration", "scopes": ["read"]}),
     View("api_tokens:revoke", C.MANAGE_MEMBERS, target="token"),
     View("api_tokens:revoke", C.MANAGE_MEMBERS, "post", target="token"),
+    View("webhooks_console:list", C.MANAGE_MEMBERS),
+    View("webhooks_console:new", C.MANAGE_MEMBERS),
+    View("webhooks_console:detail", C.MANAGE_MEMBERS, target="endpoint"),
+    View("webhooks_console:rotate", C.MANAGE_MEMBERS, "post", target="endpoint"),
+    View("webhooks_console:delete", C.MANAGE_MEMBERS, "post", target="endpoint"),
+    View("webhooks_console:replay", C.MANAGE_MEMBERS, "post", target="endpoint delivery"),
 ]
 # Where a member lands once allowed: the page itself, or a redirect after a POST that did its work.
 ALLOWED = {200, 302}
@@ -144,6 +150,25 @@ class World:
             issuer=self.issuer, by=workflow_member(self.issuer, Role.OWNER).user, name="Arkiv", scopes=["read"]
         )
         return token
+    def _make_endpoint(self):
+        from webhooks.endpoints import webhook_endpoint_create
+
+        owner = workflow_member(self.issuer, Role.OWNER)
+        endpoint, _secret = webhook_endpoint_create(
+            issuer=self.issuer, by=owner.user, url="https://hooks.example.org/in", description="",
+            event_types=["credential.issued"],
+        )
+        return endpoint
+
+    def _make_delivery(self):
+        from webhooks.emitting import webhook_event_emit
+
+        endpoint = self["endpoint"]
+        event = webhook_event_emit(issuer_id=self.issuer.pk, event_type="credential.issued", data={})
+        delivery = event.deliveries.get(endpoint=endpoint)
+        delivery.state = delivery.State.FAILED
+        delivery.save(update_fields=["state"])
+        return delivery
 
     def address(self, view: View) -> tuple[str, dict[str, Any]]:
         args: list[Any] = [self.issuer.slug]
@@ -157,6 +182,10 @@ class World:
                 args.append("en")
         elif target in ("published", "in_review", "approved", "credential", "application", "batch", "token"):
             args.append(self[target].public_id)
+        elif target.startswith("endpoint"):
+            args.append(self["endpoint"].public_id)
+            if target.endswith("delivery"):
+                args.append(self["delivery"].public_id)
         elif target == "member":
             args.append(self["member"].pk)
         elif target == "policy":

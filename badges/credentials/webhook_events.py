@@ -1,0 +1,35 @@
+"""The credential events integrators receive by webhook: their data is ids and public addresses only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+
+from badges.models import Credential
+from kernel.public_urls import public_url
+from webhooks.emitting import webhook_event_emit
+from webhooks.events import EventType
+
+
+def webhook_time(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z") if moment else None
+
+
+def credential_webhook_data(credential: Credential, **moments: datetime | None) -> dict[str, Any]:
+    achievement = credential.achievement
+    return {"credential": {
+        "id": str(credential.public_id),
+        "url": public_url(reverse("verification:credential", args=[credential.public_id])),
+        "achievement": {"id": str(achievement.public_id), "url": achievement.uri},
+        "valid_from": webhook_time(credential.valid_from), "valid_until": webhook_time(credential.valid_until),
+        **{name: webhook_time(moment) for name, moment in moments.items()},
+    }}
+
+
+def credential_webhook_emit(credential: Credential, event_type: EventType, **moments: datetime | None) -> None:
+    """Inside the transaction that changed the credential, once per change."""
+    webhook_event_emit(
+        issuer_id=credential.issuer_id, event_type=event_type, data=credential_webhook_data(credential, **moments)
+    )
