@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -86,3 +86,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     code = codes if isinstance(codes, str) else exc.default_code
     detail = exc.detail if isinstance(exc.detail, str) else ""
     return problem_response(response.status_code, str(code), str(detail) or str(exc.default_detail), headers=headers)
+
+
+def api_not_found(request: HttpRequest, unmatched: str = "") -> HttpResponse:
+    """Any address under /api/v1/ that names no operation (e.g. an id that is not a UUID) answers a
+    problem body like every other API error, not the site's HTML page."""
+    body = {
+        "type": problem_type("not_found"), "title": str(exceptions.NotFound.default_detail), "status": 404,
+        "code": "not_found",
+    }
+    return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)

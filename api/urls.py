@@ -1,9 +1,9 @@
 """/api/v1/: the schema, its docs page, and the resources of one issuer (one URL module per area)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api import issuer_views, verify_views
+from api import issuer_views, problems, verify_views
 
 app_name = "api"
 ISSUER = "issuers/<slug:issuer_slug>"
@@ -18,4 +18,6 @@ urlpatterns = [
     path("verify", verify_views.VerifyView.as_view(), name="verify"),
     path(f"{ISSUER}/", include("api.credential_urls")),
     path(f"{ISSUER}/", include("api.webhook_urls")),
+    # Last: whatever names no operation answers a 404 problem body, not the site's HTML page.
+    re_path(r"^(?P<unmatched>.*)$", problems.api_not_found),
 ]

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.http.multipartparser import MultiPartParserError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,8 @@ def verify_request_answer(request: HttpRequest) -> tuple[dict[str, Any], int]:
         return _limit_answer(exc.limit, exc.maximum)
     except ValueError as exc:
         return {"error": "malformed_request", "message": str(exc)}, 400
+    except MultiPartParserError:
+        return {"error": "malformed_request", "message": _("The upload is not a valid multipart form.")}, 400
     if data is None:
         return {"error": "no_input", "message": _("Send a file in `file` or the credential in `credential`.")}, 400
     if isinstance(data, bytes | str) and len(data) > upload_max_bytes():
