@@ -7,6 +7,7 @@ form and assessment.assessing.application_assess.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from django import forms
@@ -57,11 +58,23 @@ def _reader(request: Request, issuer_slug: str) -> IssuerMember:
 
 
 # --- The list ----------------------------------------------------------------------------------------------
+class UtcDateTimeField(forms.DateTimeField):
+    """A moment, in UTC as the database compares it; one that has no UTC year between 1 and 9999
+    (0001-01-01T00:00+01:00) is invalid here rather than an overflow in the query."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        moment = super().to_python(value)
+        try:
+            return moment.astimezone(UTC) if moment is not None else None
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class ApplicationFilterForm(QueueFilterForm):
     """The console queue's filters (micro-credential, status), and when the latest round was sent."""
 
-    submitted_after = forms.DateTimeField(required=False)
-    submitted_before = forms.DateTimeField(required=False)
+    submitted_after = UtcDateTimeField(required=False)
+    submitted_before = UtcDateTimeField(required=False)
 
 
 class ApplicationPagination(ApiCursorPagination):

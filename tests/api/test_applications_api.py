@@ -115,7 +115,10 @@ def test_the_list_is_filtered_by_status_achievement_and_time(api, issuer, achiev
 @pytest.mark.parametrize(
     ("query", "field"),
     [("status=draft", "status"), ("status=done", "status"), ("achievement=abc", "achievement"),
-     ("submitted_after=yesterday", "submitted_after")],
+     ("submitted_after=yesterday", "submitted_after"), ("submitted_before=2025-13-01T00:00:00Z", "submitted_before"),
+     # Moments without a UTC year from 1 to 9999: refused, never an overflow in the query.
+     ("submitted_after=0001-01-01T00:00:00%2B01:00", "submitted_after"),
+     ("submitted_before=9999-12-31T23:59:59-01:00", "submitted_before")],
 )
 def test_a_wrong_filter_is_a_field_error(api, issuer, query, field):
     response = api.get(f"{applications_url(issuer)}?{query}")
