@@ -10,20 +10,17 @@ from assessment.assessing import assessment_policy_set
 from assessment.models import Application, Assessment
 from badges.models import Credential
 from issuers.models import Role
+from tests.api import test_applications_api as reading
 from tests.api.schema_check import SchemaCheckedClient
-from tests.api.test_applications_api import (  # noqa: F401 (fixtures)
-    applications_url,
-    client_with,
-    evidence_in_memory,
-    learner,
-    outcome,
-    submitted,
-    submitted_application,
-)
+from tests.api.test_applications_api import applications_url, client_with, submitted_application
 from tests.assessment.conftest import levels
 from tests.factories import make_achievement, make_issuer, make_member
 
 pytestmark = pytest.mark.django_db
+
+# The reading tests' fixtures: a learner's application with a file for every outcome, sent for assessment.
+evidence_in_memory, learner = reading.evidence_in_memory, reading.learner
+outcome, submitted = reading.outcome, reading.submitted
 
 
 def decision(outcome, verdict: str, *, level: str | None = "pass", comment: str = "", outcome_comment: str = ""):
