@@ -126,7 +126,7 @@ class ApplicationListView(ListAPIView):
     pagination_class = ApplicationPagination
 
     @extend_schema(
-        operation_id="applications_list",
+        operation_id="applications_list", tags=["applications"],
         description="The applications sent for assessment, the longest-waiting first, in cursor pages.",
         parameters=[
             STATUS_FILTER,
@@ -246,7 +246,8 @@ def application_data(request: Request, application: Application, member: IssuerM
 
 class ApplicationView(APIView):
     @extend_schema(
-        operation_id="application_read", parameters=[APPLICATION_ID], responses=ApplicationDetailSerializer,
+        operation_id="application_read", tags=["applications"], parameters=[APPLICATION_ID],
+        responses=ApplicationDetailSerializer,
         description="One application: each learning outcome with its evidence, every round with its assessments.",
     )
     def get(self, request: Request, issuer_slug: str, application_id: str) -> Response:
@@ -256,8 +257,13 @@ class ApplicationView(APIView):
 
 
 class EvidenceFileView(APIView):
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The answer is a file, not a rendered representation: an `Accept: application/pdf` must not be refused.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
-        operation_id="application_evidence_file", parameters=[APPLICATION_ID, EVIDENCE_ID],
+        operation_id="application_evidence_file", tags=["applications"],
+        parameters=[APPLICATION_ID, EVIDENCE_ID],
         responses={(200, media_type): OpenApiTypes.BINARY for media_type in FILE_TYPES},
         description="An evidence file, as an attachment in the type its content was recognised as.",
     )
@@ -308,7 +314,8 @@ class ApplicationDecisionView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
-        operation_id="application_decide", parameters=[APPLICATION_ID], request=ApplicationDecisionInputSerializer,
+        operation_id="application_decide", tags=["applications"], parameters=[APPLICATION_ID],
+        request=ApplicationDecisionInputSerializer,
         responses=ApplicationDetailSerializer,
         description="Approve (issuing the credential, or waiting for a second approval), request a revision or "
         "reject, with a rubric level and feedback per learning outcome, as on the assessor's page.",

@@ -202,7 +202,7 @@ def test_an_evidence_file_downloads_as_in_the_console(api, issuer, submitted):
     evidence = submitted.evidence.get()
     with evidence_storage().open(evidence.file.name, "rb") as stored:
         stored_bytes = stored.read()
-    response = api.get(file_url(issuer, submitted, evidence))
+    response = api.get(file_url(issuer, submitted, evidence), HTTP_ACCEPT="application/pdf")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="intyg.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
