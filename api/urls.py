@@ -18,6 +18,7 @@ urlpatterns = [
     path("verify", verify_views.VerifyView.as_view(), name="verify"),
     path(f"{ISSUER}/", include("api.credential_urls")),
     path(f"{ISSUER}/", include("api.webhook_urls")),
+    path(f"{ISSUER}/", include("api.application_urls")),
     # Last: whatever names no operation answers a 404 problem body, not the site's HTML page.
     re_path(r"^(?P<unmatched>.*)$", problems.api_not_found),
 ]
