@@ -20,5 +20,5 @@ urlpatterns = [
     path(f"{ISSUER}/", include("api.webhook_urls")),
     path(f"{ISSUER}/", include("api.application_urls")),
     # Last: whatever names no operation answers a 404 problem body, not the site's HTML page.
-    re_path(r"^(?P<unmatched>.*)$", problems.api_not_found),
+    re_path(r"^(?P<unmatched>[\s\S]*)$", problems.api_not_found),  # [\s\S]: a %0A in the path too
 ]
