@@ -14,4 +14,5 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path(f"{ISSUER}/", issuer_views.IssuerProfileView.as_view(), name="issuer"),
     path(f"{ISSUER}/members/", issuer_views.MemberListView.as_view(), name="members"),
+    path(f"{ISSUER}/", include("api.award_urls")),
 ]

@@ -97,16 +97,20 @@ class AwardProgress:
                 "revoked": self.revoked, "finished": self.finished, "done": self.done}
 
 
-def award_batch_snapshot(*, batch: AwardBatch) -> AwardProgress:
-    """Every recipient's state and the reason a failed one failed, read in one query."""
-    failure_code = (
+def credential_failure_code() -> Subquery:
+    """For annotating award rows: the code of their credential's latest failure (see failure_reason)."""
+    return Subquery(
         CredentialEvent.objects.filter(credential=OuterRef("credential"), kind=CredentialEvent.Kind.FAILED)
         .order_by("-pk")
         .values("data__code")[:1]
     )
+
+
+def award_batch_snapshot(*, batch: AwardBatch) -> AwardProgress:
+    """Every recipient's state and the reason a failed one failed, read in one query."""
     values = (
         AwardRecipient.objects.filter(batch=batch)
-        .annotate(failure_code=Subquery(failure_code))
+        .annotate(failure_code=credential_failure_code())
         .order_by("line", "pk")
         .values_list("line", "email", "name", "credential__status", "failure_code", "state", "error_code")
     )

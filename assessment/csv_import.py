@@ -35,6 +35,7 @@ class RowProblem:
     line: int  # the line of the file, or the 1-based position in a list of JSON rows
     email: str
     messages: tuple[str, ...]
+    text: str  # "Line n: …", as in ParsedList.problems
 
 
 @dataclass
@@ -42,6 +43,12 @@ class ParsedList:
     rows: list[RecipientRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # whole-file problems and "Line n: …" problems
     row_problems: list[RowProblem] = field(default_factory=list)  # the same "Line n" problems, by row
+
+    @property
+    def list_problems(self) -> list[str]:
+        """The problems of the whole list (not of one row): too many rows, not CSV, empty…"""
+        of_rows = {problem.text for problem in self.row_problems}
+        return [problem for problem in self.problems if problem not in of_rows]
 
     @property
     def valid(self) -> bool:
@@ -126,8 +133,9 @@ def _check_row(parsed: ParsedList, seen: dict[str, int], line: int, cells: list[
     if any(ord(char) < 32 for char in name + email):
         problems.append(_("the row contains control characters"))
     if problems:
-        parsed.problems.append(_("Line %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)})
-        parsed.row_problems.append(RowProblem(line=line, email=email[:254], messages=tuple(problems)))
+        text = _("Line %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
+        parsed.problems.append(text)
+        parsed.row_problems.append(RowProblem(line=line, email=email[:254], messages=tuple(problems), text=text))
         return
     seen[key] = line
     parsed.rows.append(RecipientRow(line=line, email=email, name=name))
