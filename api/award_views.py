@@ -13,6 +13,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -167,7 +168,8 @@ def _rows_checked(request: Request) -> tuple[ParsedList, str]:
     else:
         rows = data.get("rows") if hasattr(data, "get") else None
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
-            raise ValidationError({"rows": ["Send `rows` as a list of {\"email\", \"name\"}, or a CSV `file`."]})
+            message = _("Send “rows” as a list of objects with “email” and “name”, or a CSV “file”.")
+            raise ValidationError({"rows": [message]})
         parsed = check_recipients(rows, max_rows=MAX_JOB_ROWS)
         field, source_name = "rows", ""
     if parsed.list_problems:
