@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{ISSUER}/", include("api.credential_urls")),
     path(f"{ISSUER}/", include("api.webhook_urls")),
     path(f"{ISSUER}/", include("api.application_urls")),
+    path(f"{ISSUER}/", include("api.award_urls")),
     # Last: whatever names no operation answers a 404 problem body, not the site's HTML page.
     re_path(r"^(?P<unmatched>[\s\S]*)$", problems.api_not_found),  # [\s\S]: a %0A in the path too
 ]

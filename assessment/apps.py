@@ -7,7 +7,8 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from assessment import learner_data
+        # Services queue the award job tasks by name (assessment.award_jobs); the web process must know them.
+        from assessment import learner_data, tasks  # noqa: F401
         from learners.signals import learner_erase, learner_export_collect
 
         learner_export_collect.connect(learner_data.on_learner_export_collect, dispatch_uid="assessment-export")

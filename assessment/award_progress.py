@@ -27,6 +27,7 @@ def failure_reason(code: str) -> str:
         "no_active_key": _("Your organisation has no active signing key. Add one, then award again."),
         "achievement_unpublished": _("The micro-credential is no longer published."),
         "invalid_credential": _("The credential could not be built from its details."),
+        "not_published": _("The micro-credential is no longer published."),
     }
     return reasons.get(code, _("Signing failed. Please contact support."))
 
@@ -96,24 +97,35 @@ class AwardProgress:
                 "revoked": self.revoked, "finished": self.finished, "done": self.done}
 
 
-def award_batch_snapshot(*, batch: AwardBatch) -> AwardProgress:
-    """Every recipient's state and the reason a failed one failed, read in one query."""
-    failure_code = (
+def credential_failure_code() -> Subquery:
+    """For annotating award rows: the code of their credential's latest failure (see failure_reason)."""
+    return Subquery(
         CredentialEvent.objects.filter(credential=OuterRef("credential"), kind=CredentialEvent.Kind.FAILED)
         .order_by("-pk")
         .values("data__code")[:1]
     )
+
+
+def award_batch_snapshot(*, batch: AwardBatch) -> AwardProgress:
+    """Every recipient's state and the reason a failed one failed, read in one query."""
     values = (
         AwardRecipient.objects.filter(batch=batch)
-        .annotate(failure_code=Subquery(failure_code))
+        .annotate(failure_code=credential_failure_code())
         .order_by("line", "pk")
-        .values_list("line", "email", "name", "credential__status", "failure_code")
+        .values_list("line", "email", "name", "credential__status", "failure_code", "state", "error_code")
     )
-    rows = [
-        RecipientProgress(
-            line=line, email=email, name=name, state=status or NOT_ISSUED,
-            reason=failure_reason(code or "") if status == Credential.Status.FAILED else "",
-        )
-        for line, email, name, status, code in values
-    ]
+    rows = [_row(*value) for value in values]
     return AwardProgress(rows=rows)
+
+
+def _row(
+    line: int, email: str, name: str, status: str | None, code: str | None, state: str, error: str
+) -> RecipientProgress:
+    if status is None and state == AwardRecipient.State.FAILED:
+        # The job could not issue this row (e.g. the micro-credential was unpublished): final, with why.
+        return RecipientProgress(line=line, email=email, name=name, state=Credential.Status.FAILED,
+                                 reason=failure_reason(error))
+    return RecipientProgress(
+        line=line, email=email, name=name, state=status or NOT_ISSUED,
+        reason=failure_reason(code or "") if status == Credential.Status.FAILED else "",
+    )

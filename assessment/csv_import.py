@@ -1,7 +1,9 @@
-"""Reading a list of recipients (columns email,name) for a direct award. Pure: bytes in, rows or problems out.
+"""Reading and checking a list of recipients (columns email,name) for a direct award. Pure: rows or problems out.
 
-Every row is checked before anything is issued. The file may be UTF-8 with or without a byte order mark,
-separated by commas or semicolons (as Excel writes it in Swedish), with or without a header row.
+One checking of rows for every way a list arrives: a CSV file (the console and the API, `parse_recipients`)
+or JSON rows (the API, `check_recipients`). Every row is checked before anything is issued. The file may
+be UTF-8 with or without a byte order mark, separated by commas or semicolons (as Excel writes it in
+Swedish), with or without a header row.
 """
 
 from __future__ import annotations
@@ -28,10 +30,25 @@ class RecipientRow:
     name: str
 
 
+@dataclass(frozen=True)
+class RowProblem:
+    line: int  # the line of the file, or the 1-based position in a list of JSON rows
+    email: str
+    messages: tuple[str, ...]
+    text: str  # "Line n: …", as in ParsedList.problems
+
+
 @dataclass
 class ParsedList:
     rows: list[RecipientRow] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # whole-file problems and "Line n: …" problems
+    row_problems: list[RowProblem] = field(default_factory=list)  # the same "Line n" problems, by row
+
+    @property
+    def list_problems(self) -> list[str]:
+        """The problems of the whole list (not of one row): too many rows, not CSV, empty…"""
+        of_rows = {problem.text for problem in self.row_problems}
+        return [problem for problem in self.problems if problem not in of_rows]
 
     @property
     def valid(self) -> bool:
@@ -65,8 +82,7 @@ def parse_recipients(data: bytes, *, max_rows: int) -> ParsedList:
                 continue  # the header row
             data_rows += 1
             if data_rows > max_rows:
-                too_many = _("The list has more than %(max)s rows. Split it into smaller files.") % {"max": max_rows}
-                return ParsedList(problems=[too_many])
+                return _too_many(max_rows)
             _check_row(parsed, seen, reader.line_num, cells)
     except csv.Error:
         parsed.problems.append(_("The file could not be read as CSV. Check that quotation marks are paired."))
@@ -74,6 +90,24 @@ def parse_recipients(data: bytes, *, max_rows: int) -> ParsedList:
     if not parsed.rows and not parsed.problems:
         parsed.problems.append(_("The file has no recipients."))
     return parsed
+
+
+def check_recipients(rows: list[dict[str, str]], *, max_rows: int) -> ParsedList:
+    """The same checks for rows sent as JSON ({"email", "name"}); a row's line is its 1-based position."""
+    if len(rows) > max_rows:
+        return _too_many(max_rows)
+    parsed = ParsedList()
+    seen: dict[str, int] = {}
+    for position, row in enumerate(rows, start=1):
+        _check_row(parsed, seen, position, [str(row.get("email", "")).strip(), str(row.get("name", "")).strip()])
+    if not parsed.rows and not parsed.problems:
+        parsed.problems.append(_("The list has no recipients."))
+    return parsed
+
+
+def _too_many(max_rows: int) -> ParsedList:
+    too_many = _("The list has more than %(max)s rows. Split it into smaller files.") % {"max": max_rows}
+    return ParsedList(problems=[too_many])
 
 
 def _check_row(parsed: ParsedList, seen: dict[str, int], line: int, cells: list[str]) -> None:
@@ -99,7 +133,9 @@ def _check_row(parsed: ParsedList, seen: dict[str, int], line: int, cells: list[
     if any(ord(char) < 32 for char in name + email):
         problems.append(_("the row contains control characters"))
     if problems:
-        parsed.problems.append(_("Line %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)})
+        text = _("Line %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
+        parsed.problems.append(text)
+        parsed.row_problems.append(RowProblem(line=line, email=email[:254], messages=tuple(problems), text=text))
         return
     seen[key] = line
     parsed.rows.append(RecipientRow(line=line, email=email, name=name))

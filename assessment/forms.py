@@ -197,3 +197,19 @@ class AwardListForm(forms.Form):
         field.queryset = Achievement.objects.filter(
             issuer=issuer, status=Achievement.Status.PUBLISHED
         )
+
+
+class AwardJobForm(forms.Form):
+    """An award through the API: the micro-credential (the same choice as the console's award forms) and,
+    optionally, until when the credentials are valid. The rows are checked by assessment.csv_import."""
+
+    achievement = forms.ModelChoiceField(
+        label=_("Micro-credential"), queryset=Achievement.objects.none(), to_field_name="public_id"
+    )
+    valid_until = forms.DateTimeField(label=_("Valid until"), required=False)
+
+    def __init__(self, *args: Any, issuer: Issuer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["achievement"]
+        assert isinstance(field, forms.ModelChoiceField)  # declared above; `fields` types it as a plain Field
+        field.queryset = Achievement.objects.filter(issuer=issuer, status=Achievement.Status.PUBLISHED)

@@ -257,35 +257,59 @@ class MentorComment(models.Model):
 
 
 class AwardBatch(models.Model):
-    """A direct award without an application: to one person, or to a list uploaded as CSV."""
+    """A direct award without an application: to one person, or to a list (a console CSV or an API job).
+
+    One machinery for all of them (assessment.award_jobs): the rows are checked and kept first
+    (VALIDATING, where the console waits for a person to confirm), then issued in chunks, each row once.
+    """
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", _("waiting for confirmation")
-        CONFIRMED = "confirmed", _("confirmed")
+        VALIDATING = "validating", _("waiting for confirmation")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being issued")
+        FINISHED = "finished", _("finished")
+        FAILED = "failed", _("stopped")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="award_batches")
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="award_batches")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     source_name = models.CharField(_("file"), max_length=255, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.VALIDATING)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written at the end of every chunk: a queued or running job whose heartbeat is old lost its worker
+    # (assessment.award_jobs.award_jobs_resume_stale queues it again).
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    error_code = models.CharField(max_length=40, blank=True, editable=False)  # why a FAILED job stopped
 
     class Meta:
         verbose_name = _("award batch")
         verbose_name_plural = _("award batches")
         ordering = ["-created_at", "pk"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="award_batch_status_heartbeat")]
 
     def __str__(self) -> str:
         return f"{self.achievement} ({self.created_at:%Y-%m-%d})"
 
 
 class AwardRecipient(models.Model):
+    """One row of a direct award. `state` moves WAITING → ISSUED (with its credential, in the same
+    transaction) or FAILED; only WAITING rows are ever issued, so each row gets one credential."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        ISSUED = "issued", _("issued")
+        FAILED = "failed", _("failed")
+
     batch = models.ForeignKey(AwardBatch, on_delete=models.CASCADE, related_name="recipients")
     line = models.PositiveIntegerField(_("line"))
     email = models.EmailField(_("e-mail"))
     name = models.CharField(_("name"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING)
+    error_code = models.CharField(max_length=40, blank=True, editable=False)
     credential = models.OneToOneField(
         Credential, on_delete=models.PROTECT, null=True, blank=True, related_name="award_recipient"
     )
@@ -294,6 +318,16 @@ class AwardRecipient(models.Model):
         verbose_name = _("award recipient")
         verbose_name_plural = _("award recipients")
         ordering = ["batch", "line"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "line"], name="award_recipient_line_once"),
+            # An issued row always names its credential; a waiting one never has one yet.
+            models.CheckConstraint(
+                condition=~models.Q(state="issued", credential__isnull=True)
+                & ~models.Q(state="waiting", credential__isnull=False),
+                name="award_recipient_state_matches_credential",
+            ),
+        ]
+        indexes = [models.Index(fields=["batch", "state", "line"], name="award_recipient_batch_state")]
 
     def __str__(self) -> str:
         return self.email

@@ -26,7 +26,7 @@ from assessment.access import (
     access_published_achievement_of_issuer,
 )
 from assessment.award_progress import award_batch_snapshot
-from assessment.csv_import import RecipientRow, parse_recipients
+from assessment.csv_import import parse_recipients
 from assessment.forms import (
     AssessmentForm,
     AwardListForm,
@@ -213,13 +213,9 @@ def _award_to_one(request: AuthenticatedHttpRequest, issuer: Issuer, form: Award
     """Issue at once; on a refusal, None with the reason on the form."""
     data = form.cleaned_data
     try:
-        batch = awards.award_batch_prepare(
-            issuer=issuer,
-            achievement=data["achievement"],
-            by=request.user,
-            rows=[RecipientRow(line=1, email=data["email"], name=data["name"])],
+        batch, _credential = awards.award_to_one(
+            issuer=issuer, achievement=data["achievement"], by=request.user, email=data["email"], name=data["name"]
         )
-        awards.award_batch_confirm(batch=batch, by=request.user)
     except ApplicationError as refusal:
         add_refusal_to_form(form, refusal)
         return None

@@ -40,3 +40,6 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
         sender.signature("badges.tasks.credential_expiry_remind_task"),
         name="credential_expiry_remind",
     )
+    sender.add_periodic_task(  # award jobs whose worker went away (each row is still issued once)
+        5 * 60, sender.signature("assessment.tasks.award_jobs_resume_stale_task"), name="award_jobs_resume_stale"
+    )
