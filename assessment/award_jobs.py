@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from assessment.award_progress import failure_reason
 from assessment.models import AwardBatch, AwardRecipient
+from assessment.webhook_events import award_job_finished_emit
 from badges.credentials.issuing import credential_issue
 from badges.models import Achievement, Credential
 from learners.selectors import learner_verified_did_for_email
@@ -95,10 +96,13 @@ def _chunk_issue(batch: AwardBatch) -> int:
 
 def _job_stop(batch: AwardBatch, code: str) -> None:
     """A refusal that holds for every row: the remaining rows fail with it and the job stops."""
-    AwardRecipient.objects.filter(batch=batch, state=State.WAITING).update(state=State.FAILED, error_code=code)
-    AwardBatch.objects.filter(pk=batch.pk, status=Status.RUNNING).update(
-        status=Status.FAILED, error_code=code, finished_at=timezone.now()
-    )
+    with transaction.atomic():
+        AwardRecipient.objects.filter(batch=batch, state=State.WAITING).update(state=State.FAILED, error_code=code)
+        stopped = AwardBatch.objects.filter(pk=batch.pk, status=Status.RUNNING).update(
+            status=Status.FAILED, error_code=code, finished_at=timezone.now()
+        )
+        if stopped:
+            award_job_finished_emit(AwardBatch.objects.select_related("achievement").get(pk=batch.pk))
 
 
 def _job_finish(batch: AwardBatch) -> None:
@@ -110,6 +114,7 @@ def _job_finish(batch: AwardBatch) -> None:
         if locked.status == Status.RUNNING and not waiting:
             locked.status, locked.finished_at = Status.FINISHED, timezone.now()
             locked.save(update_fields=["status", "finished_at"])
+            award_job_finished_emit(locked)
 
 
 # --- Re-running failed rows ----------------------------------------------------------------------------

@@ -90,3 +90,22 @@ def test_submitting_and_deciding_an_application_emit_once_each(
     assert decided["data"]["application"]["decision"] == "approved"
     assert decided["data"]["application"]["credential"] == {"id": str(application.credential.public_id)}
     assert events("credential.issued") == []  # issued later, when the credential is signed
+
+
+def test_a_finished_award_job_emits_award_job_finished_once_with_its_counts(
+    issuer, achievement, owner, django_capture_on_commit_callbacks
+):
+    from assessment.award_jobs import award_job_run
+    from assessment.awards import award_batch_confirm, award_batch_prepare
+    from assessment.csv_import import RecipientRow
+
+    rows = [RecipientRow(line=n, email=f"person{n}@example.org", name=f"Person {n}") for n in (1, 2)]
+    batch = award_batch_prepare(issuer=issuer, achievement=achievement, by=owner.user, rows=rows)
+    with django_capture_on_commit_callbacks(execute=False):
+        award_batch_confirm(batch=batch, by=owner.user, in_background=False)
+        award_job_run(batch_id=batch.pk)  # a redelivered task: the job is already finished
+    [event] = events("award_job.finished")
+    data = event["data"]["award_job"]
+    assert data["id"] == str(batch.public_id) and data["achievement"]["id"] == str(achievement.public_id)
+    assert (data["issued"], data["failed"]) == (2, 0) and data["finished_at"]
+    assert "person1" not in json.dumps(event)
