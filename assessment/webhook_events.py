@@ -28,9 +28,10 @@ def application_webhook_emit(application: Application, event_type: EventType, **
 def award_job_finished_emit(batch: AwardBatch) -> None:
     """Inside the transaction that marked the job finished (or stopped), once: how many rows were issued
     and how many failed (the same rule as the job's own figures, award_jobs.FAILED_ROWS)."""
+    signing_failed = Q(credential__status=Credential.Status.FAILED)
     counts = AwardRecipient.objects.filter(batch=batch).aggregate(
-        issued=Count("pk", filter=Q(state=AwardRecipient.State.ISSUED) & ~Q(credential__status=Credential.Status.FAILED)),
-        failed=Count("pk", filter=Q(state=AwardRecipient.State.FAILED) | Q(credential__status=Credential.Status.FAILED)),
+        issued=Count("pk", filter=Q(state=AwardRecipient.State.ISSUED) & ~signing_failed),
+        failed=Count("pk", filter=Q(state=AwardRecipient.State.FAILED) | signing_failed),
     )
     achievement = batch.achievement
     data = {"award_job": {

@@ -9,8 +9,8 @@ from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http.multipartparser import MultiPartParserError
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from ob3.limits import DEFAULT_LIMITS, LimitExceeded, Limits
