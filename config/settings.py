@@ -483,7 +483,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"WebhookEventTypeEnum": "webhooks.events.EventType"},
+    # Several resources have a `status` with their own choices: each enum named for what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookEventTypeEnum": "webhooks.events.EventType",
+        "AchievementStatusEnum": "badges.models.achievements.Achievement.Status",
+        "CredentialStatusEnum": "badges.models.credentials.Credential.Status",
+        "AwardJobStatusEnum": "assessment.models.AwardBatch.Status",
+    },
     # What each event POSTs to an integrator (OpenAPI 3.1 `webhooks`; api/webhook_serializers.py).
     "WEBHOOKS": [
         f"api.webhook_serializers.{name}" for name in (
