@@ -41,7 +41,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {
             "type": "http", "scheme": "bearer", "bearerFormat": "mkm_<prefix>_<secret>",
-            "description": "An API token an issuer's owner created in the console (Settings → API tokens).",
+            "description": "An API token an issuer's owner created in the console (API tokens in the issuer's menu).",
         }
 
 
