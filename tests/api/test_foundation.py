@@ -136,3 +136,18 @@ def test_the_schema_and_its_offline_docs_are_served(client):
     assert schema.status_code == 200 and schema.json()["openapi"] == "3.1.0"
     docs = client.get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs and "cdn" not in docs.lower()
+
+
+def test_the_browser_session_works_and_needs_its_csrf_token(issuer, owner):
+    from rest_framework.test import APIClient
+
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(owner.user)
+    url = f"/api/v1/issuers/{issuer.slug}/"
+    assert browser.get(url).status_code == 200
+    refused = browser.patch(url, {"name": "Utan token"}, format="json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["title"]
+    assert Issuer.objects.get(pk=issuer.pk).name != "Utan token"
+    browser.cookies["csrftoken"] = "a" * 32
+    accepted = browser.patch(url, {"name": "Med token"}, format="json", HTTP_X_CSRFTOKEN="a" * 32)
+    assert accepted.status_code == 200 and Issuer.objects.get(pk=issuer.pk).name == "Med token"

@@ -80,10 +80,10 @@ def issued_rows(batch: AwardBatch) -> int:
     return AwardRecipient.objects.filter(batch=batch, state=AwardRecipient.State.ISSUED).count()
 
 
-def test_a_job_whose_worker_is_killed_mid_chunk_issues_every_row_exactly_once(
-    achievement, owner, broker, start_worker, client, media_root, locker
-):
-    rows = [RecipientRow(line=n + 1, email=f"row{n}@example.org", name=f"Row {n}") for n in range(ROWS)]
+def _job_killed_mid_chunk_and_resumed(achievement, owner, broker, start_worker, locker, size):
+    """A job of `size` rows whose worker is SIGKILLed inside its third chunk, then resumed by a second worker
+    after the stale-job sweep; returns (batch, rows, workers) once the job is FINISHED."""
+    rows = [RecipientRow(line=n + 1, email=f"row{n}@example.org", name=f"Row {n}") for n in range(size)]
     batch = award_batch_prepare(issuer=achievement.issuer, achievement=achievement, by=owner.user, rows=rows)
     # Rows from 101 on are held: the worker commits two chunks (1–100), then waits at row 101.
     rows_held = locker("SELECT id FROM assessment_awardrecipient WHERE batch_id = %s AND line > 100 FOR UPDATE",
@@ -111,7 +111,30 @@ def test_a_job_whose_worker_is_killed_mid_chunk_issues_every_row_exactly_once(
     second = start_worker(broker, pool="prefork", concurrency=2)
 
     wait_for(lambda: AwardBatch.objects.get(pk=batch.pk).status == AwardBatch.Status.FINISHED,
-             what="the job finished", workers=[first, second])
+             what="the job finished", workers=[first, second], timeout=300)
+    return batch, rows, [first, second]
+
+
+def test_a_job_of_ten_thousand_rows_whose_worker_is_killed_creates_every_credential_exactly_once(
+    achievement, owner, broker, start_worker, locker
+):
+    """The national-cohort size: every row's credential recorded once (their signing is covered below)."""
+    batch, rows, _workers = _job_killed_mid_chunk_and_resumed(
+        achievement, owner, broker, start_worker, locker, size=10_000
+    )
+    assert issued_rows(batch) == 10_000
+    emails = list(Credential.objects.filter(achievement=achievement).values_list("recipient_email", flat=True))
+    assert len(emails) == len(set(emails)) == 10_000
+    assert set(emails) == {row.email for row in rows}
+    assert AwardRecipient.objects.filter(batch=batch, credential=None).count() == 0
+
+
+def test_a_job_whose_worker_is_killed_mid_chunk_issues_every_row_exactly_once(
+    achievement, owner, broker, start_worker, client, media_root, locker
+):
+    batch, rows, (first, second) = _job_killed_mid_chunk_and_resumed(
+        achievement, owner, broker, start_worker, locker, size=ROWS
+    )
     # The worker queues each credential's signing on Celery's default queue, which these tests' workers
     # (each on a queue of its own) do not read; the sweeper queues them here, from this process.
     age(list(Credential.objects.exclude(status=ISSUED).values_list("pk", flat=True)), minutes=60)
