@@ -58,7 +58,8 @@ class Session:
                            body: dict | None = None):
         proof = proof or self.wallet.proof(nonce=self.nonce(), audience=settings.PUBLIC_BASE_URL)
         return self.client.post(
-            "/oid4vci/credential", body or {"credential_configuration_id": configuration_id, "proofs": {"jwt": [proof]}},
+            "/oid4vci/credential",
+            body or {"credential_configuration_id": configuration_id, "proofs": {"jwt": [proof]}},
             content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {access_token}")
 
     def access_token(self) -> str:
@@ -109,7 +110,9 @@ def test_a_wallet_gets_the_credential_bound_to_its_key_and_it_verifies(session, 
     assert kinds == ["created", "fetched", "token_issued", "credential_issued"]
 
 
-def test_a_jwt_issuer_offers_both_formats_and_the_vc_jwt_is_bound_too(client, amina, django_capture_on_commit_callbacks):
+def test_a_jwt_issuer_offers_both_formats_and_the_vc_jwt_is_bound_too(
+    client, amina, django_capture_on_commit_callbacks
+):
     from badges.credentials.issuing import credential_issue
     from badges.credentials.signing import credential_sign
     from tests.factories import make_achievement, make_issuer
