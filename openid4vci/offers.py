@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -107,7 +108,7 @@ def wallet_offer_create(*, credential: Credential, created_by: User | None, chan
     return MadeOffer(offer=offer, offer_uri=offer_uri(offer), sent_to=credential.recipient_email)
 
 
-def wallet_offer_document(*, public_id: object) -> dict[str, Any]:
+def wallet_offer_document(*, public_id: UUID | str) -> dict[str, Any]:
     """The credential offer a wallet fetches from credential_offer_uri. The pre-authorized code is made
     here, once: a second fetch of the same offer gets nothing (the first wallet to open it owns it)."""
     with transaction.atomic():

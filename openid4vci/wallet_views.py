@@ -25,7 +25,7 @@ def _masked(email: str) -> str:
 @require_http_methods(["GET", "POST"])
 def to_wallet(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     credential = access_credential_for_learner(request.user, public_id)
-    context: dict = {"credential": credential}
+    context: dict[str, object] = {"credential": credential}
     if request.method == "POST":
         try:
             made = wallet_offer_create(

@@ -65,3 +65,16 @@ def test_the_offer_page_is_in_swedish_too(award, amina_client, django_capture_on
         page = amina_client.post(reverse("openid4vci:to-wallet", args=[award.public_id]),
                                  HTTP_ACCEPT_LANGUAGE="sv")
     assert "Lägg till i en digital plånbok" in page.content.decode()
+
+
+def test_the_award_e_mail_leads_to_the_wallet_offer(achievement, django_capture_on_commit_callbacks):
+    from badges.credentials.issuing import credential_issue
+    from badges.credentials.signing import credential_sign
+
+    with django_capture_on_commit_callbacks(execute=False):
+        credential = credential_issue(achievement=achievement, recipient_email="eli@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        credential_sign(credential_id=credential.id)
+    body = mail.outbox[0].body
+    assert f"http://localhost:8000{reverse('openid4vci:to-wallet', args=[credential.public_id])}" in body
