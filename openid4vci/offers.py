@@ -207,6 +207,12 @@ def wallet_nonce_issue() -> str:
     return nonce
 
 
+def wallet_nonces_tidy() -> int:
+    """Delete nonces that can no longer be used (expired a day ago or more); they are worth nothing after."""
+    deleted, _rows = WalletNonce.objects.filter(expires_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return deleted
+
+
 def _nonce_spend(nonce: str) -> bool:
     """True when `nonce` is one of ours, fresh and unused; it is used up either way."""
     now = timezone.now()

@@ -295,3 +295,13 @@ def test_the_token_endpoint_answers_in_oauth_errors(client, data, content_type, 
 
 def test_unknown_offers_are_404(client):
     assert client.get("/oid4vci/offers/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_old_nonces_are_tidied_away_and_fresh_ones_kept(client):
+    from openid4vci.models import WalletNonce
+    from openid4vci.offers import wallet_nonces_tidy
+
+    with freeze_time("2026-01-01 12:00"):
+        client.post("/oid4vci/nonce")
+    client.post("/oid4vci/nonce")
+    assert wallet_nonces_tidy() == 1 and WalletNonce.objects.count() == 1
