@@ -511,6 +511,10 @@ SPECTACULAR_SETTINGS = {
 OB_API_ACCESS_TOKEN_SECONDS = env_int("OB_API_ACCESS_TOKEN_SECONDS", 3600, minimum=60)
 OB_API_REFRESH_TOKEN_DAYS = env_int("OB_API_REFRESH_TOKEN_DAYS", 180, minimum=1)
 OB_API_AUTHORIZATION_CODE_SECONDS = env_int("OB_API_AUTHORIZATION_CODE_SECONDS", 600, minimum=10, maximum=600)
+# Per client address (django-ratelimit syntax): client registrations, and credentials upserted (each may
+# fetch the issuer's documents from its site).
+OB_API_REGISTRATION_RATE = env_str("OB_API_REGISTRATION_RATE", "20/h")
+OB_API_UPSERT_RATE = env_str("OB_API_UPSERT_RATE", "60/m")
 # The terms of service and privacy policy the service description names (default: the start page).
 OB_API_TERMS_URL = env_str("OB_API_TERMS_URL", "")
 OB_API_PRIVACY_URL = env_str("OB_API_PRIVACY_URL", "")

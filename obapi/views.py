@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
@@ -25,6 +26,7 @@ from oauth2_provider.models import Application
 from oauth2_provider.views import AuthorizationView
 
 from kernel.public_urls import public_url
+from kernel.ratelimit import RETRY_AFTER_SECONDS, over_limit
 from kernel.users import AuthenticatedHttpRequest
 from obapi import services
 from obapi.access import WWW_AUTHENTICATE, access_ob_token
@@ -51,6 +53,8 @@ def _answers_imsx(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         except ObApiError as error:
             description = " ".join([error.message, *error.details])
             headers = {"WWW-Authenticate": WWW_AUTHENTICATE} if error.status == 401 else None
+            if error.status == 429:
+                headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
             return imsx_response(error.status, description, minor=error.minor, headers=headers)
         except RequestDataTooBig:
             return imsx_response(413, _("The request body is too large."), minor="invalid_data")
@@ -141,6 +145,10 @@ def _get_credentials(request: HttpRequest) -> HttpResponse:
 
 def _upsert_credential(request: HttpRequest) -> HttpResponse:
     token = access_ob_token(request, scope=CREDENTIAL_UPSERT)
+    # Each upsert may ask other sites for the issuer's documents: counted per client address.
+    if over_limit(request, "ob-upsert", settings.OB_API_UPSERT_RATE):
+        raise ObApiError("rate_limited", _("Too many credentials in a short time. Please wait a minute."),
+                         status=429, minor="server_busy")
     media_type = _media_type(request)
     if media_type not in (*JSON_TYPES, "text/plain"):
         raise ObApiError("unsupported_media_type", _("Send the credential as application/json, or a compact JWS "
@@ -203,6 +211,11 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         response = _oauth_error("invalid_request", _("Register with POST."), status=405)
         response["Allow"] = "POST"
+        return response
+    if over_limit(request, "ob-register", settings.OB_API_REGISTRATION_RATE):
+        response = _oauth_error("slow_down", _("Too many registrations in a short time. Please wait a minute."),
+                                status=429)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     if _media_type(request) != "application/json":
         return _oauth_error("invalid_client_metadata", _("Send the client metadata as application/json."))

@@ -302,3 +302,21 @@ def test_refused_consent_gives_no_code(register, amina):
                      allow=False)
     assert answer["error"] == "access_denied" and "code" not in answer
     assert not Grant.objects.exists()
+
+
+def test_registrations_and_upserts_are_rate_limited(client, connect, amina, settings):
+    settings.OB_API_REGISTRATION_RATE = "2/h"
+    for _ in range(2):
+        assert client.post(REGISTER, json.dumps(client_metadata()), content_type="application/json").status_code == 201
+    limited = client.post(REGISTER, json.dumps(client_metadata()), content_type="application/json")
+    oauth_error(limited, 429, "slow_down")
+    assert limited["Retry-After"] and Application.objects.count() == 2
+
+    settings.OB_API_REGISTRATION_RATE = "100/h"
+    settings.OB_API_UPSERT_RATE = "1/m"
+    connection = connect(amina)
+    document = json.dumps(signed(foreign_credential("amina@example.org")))
+    assert client.post(CREDENTIALS, document, content_type="application/json", **bearer(connection)).status_code == 201
+    other = json.dumps(signed(foreign_credential("amina@example.org", number=2)))
+    imsx(client.post(CREDENTIALS, other, content_type="application/json", **bearer(connection)), 429, "server_busy")
+    assert ExternalCredential.objects.count() == 1
