@@ -4,12 +4,18 @@ reaches only its own learner's wallet and profile; an inactive account is refuse
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from oauth2_provider.models import AccessToken
+from oauth2_provider.models import AccessToken, Application
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from obapi.errors import ObApiError
+
+if TYPE_CHECKING:
+    from kernel.users import AnyUser
 
 WWW_AUTHENTICATE = 'Bearer realm="ob"'
 
@@ -28,3 +34,15 @@ def access_ob_token(request: HttpRequest, *, scope: str) -> AccessToken:
         raise ObApiError("forbidden", _("The access token lacks the scope %(scope)s.") % {"scope": scope},
                          status=403, minor="forbidden")
     return token
+
+
+def access_connected_app_for_learner(user: AnyUser, client_id: str) -> Application:
+    """An app this learner connected (it holds or held a token or code of theirs); 404 for any other, so the
+    page never confirms which apps exist."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    connected = (Q(accesstoken__user=user) | Q(refreshtoken__user=user) | Q(grant__user=user))
+    application = Application.objects.filter(connected, client_id=client_id).distinct().first()
+    if application is None:
+        raise Http404
+    return application

@@ -259,17 +259,22 @@ class ConnectedApp:
 
 
 def connected_apps_for_learner(*, user: User) -> list[ConnectedApp]:
-    """The apps that hold a token (access or refresh) of this learner that is not revoked."""
+    """The apps that hold a token (access or refresh) of this learner that is not revoked, or a code the
+    learner just allowed that the app has not yet exchanged."""
     now = timezone.now()
     access = AccessToken.objects.filter(user=user, expires__gt=now).select_related("application")
-    refresh = RefreshToken.objects.filter(user=user, revoked__isnull=True).select_related("application")
+    refresh = RefreshToken.objects.filter(user=user, revoked__isnull=True).select_related(
+        "application", "access_token")
+    grants = Grant.objects.filter(user=user, expires__gt=now).select_related("application")
     apps: dict[int, ConnectedApp] = {}
-    for token in [*access, *refresh]:
+    for token in [*access, *refresh, *grants]:
         application = token.application
         if application is None:
             continue
-        scopes = token.scope.split() if isinstance(token, AccessToken) else (
-            token.access_token.scope.split() if token.access_token_id else [])
+        if isinstance(token, RefreshToken):
+            scopes = token.access_token.scope.split() if token.access_token is not None else []
+        else:
+            scopes = token.scope.split()
         current = apps.get(application.pk)
         if current is None:
             registration = ClientRegistration.objects.filter(application=application).first()

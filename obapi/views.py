@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -29,7 +29,7 @@ from kernel.public_urls import public_url
 from kernel.ratelimit import RETRY_AFTER_SECONDS, over_limit
 from kernel.users import AuthenticatedHttpRequest
 from obapi import services
-from obapi.access import WWW_AUTHENTICATE, access_ob_token
+from obapi.access import WWW_AUTHENTICATE, access_connected_app_for_learner, access_ob_token
 from obapi.discovery import service_description
 from obapi.errors import ObApiError, RegistrationRefused
 from obapi.models import ClientRegistration
@@ -264,9 +264,7 @@ def connected_apps(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def connected_app_disconnect(request: AuthenticatedHttpRequest, client_id: str) -> HttpResponse:
-    application = Application.objects.filter(client_id=client_id).first()
-    if application is None:
-        raise Http404
+    application = access_connected_app_for_learner(request.user, client_id)
     services.connected_app_disconnect(user=request.user, application=application)
     messages.success(request, _("%(name)s is disconnected: its access to your wallet is revoked.")
                      % {"name": application.name})

@@ -68,10 +68,12 @@ def test_connected_apps_lists_the_app_and_disconnect_revokes_its_tokens(client, 
 def test_disconnecting_touches_only_ones_own_tokens(client, connect, amina, saman):
     connection = connect(saman)
     response = _browser(amina).post(f"/wallet/apps/{connection.client_id}/disconnect")
-    assert response.status_code == 302
+    assert response.status_code == 404
     assert client.get(CREDENTIALS, HTTP_AUTHORIZATION=f"Bearer {connection.access_token}").status_code == 200
     assert _browser(amina).post("/wallet/apps/unknown/disconnect").status_code == 404
-    assert _browser(amina).get(f"/wallet/apps/{connection.client_id}/disconnect").status_code == 405
+    assert _browser(saman).get(f"/wallet/apps/{connection.client_id}/disconnect").status_code == 405
+    assert Client().post(f"/wallet/apps/{connection.client_id}/disconnect").status_code == 302  # to sign in
+    assert client.get(CREDENTIALS, HTTP_AUTHORIZATION=f"Bearer {connection.access_token}").status_code == 200
 
 
 def test_the_wallet_links_to_connected_apps_and_shows_delivered_credentials_as_from_elsewhere(client, connect, amina):
