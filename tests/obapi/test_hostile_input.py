@@ -320,3 +320,29 @@ def test_registrations_and_upserts_are_rate_limited(client, connect, amina, sett
     other = json.dumps(signed(foreign_credential("amina@example.org", number=2)))
     imsx(client.post(CREDENTIALS, other, content_type="application/json", **bearer(connection)), 429, "server_busy")
     assert ExternalCredential.objects.count() == 1
+
+
+def test_an_expired_authorization_code_is_refused(client, register, amina, settings):
+    registration = register()
+    verifier = secrets.token_urlsafe(48)
+    answer = consent(_browser(amina), authorize_params(registration["client_id"], verifier))
+    later = timezone.now() + timedelta(seconds=settings.OB_API_AUTHORIZATION_CODE_SECONDS + 5)
+    with freeze_time(later):
+        response = client.post(TOKEN, {"grant_type": "authorization_code", "code": answer["code"],
+                                       "redirect_uri": REDIRECT_URI, "code_verifier": verifier},
+                               HTTP_AUTHORIZATION=basic(registration["client_id"], registration["client_secret"]))
+    oauth_error(response, 400, "invalid_grant")
+    assert not AccessToken.objects.exists()
+
+
+@pytest.mark.parametrize("body", [
+    {}, {"grant_type": "password", "username": "amina", "password": "correct-horse-battery"},
+    {"grant_type": "client_credentials"}, {"grant_type": "authorization_code", "code": "x" * 5000},
+    {"grant_type": "refresh_token", "refresh_token": "nope"},
+])
+def test_the_token_endpoint_refuses_other_grants_and_garbage(client, register, body):
+    registration = register()
+    response = client.post(TOKEN, body, HTTP_AUTHORIZATION=basic(registration["client_id"],
+                                                                 registration["client_secret"]))
+    assert 400 <= response.status_code < 500 and "error" in response.json()
+    assert not AccessToken.objects.exists()
