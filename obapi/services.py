@@ -3,6 +3,7 @@ wallet (verified first, refused unless valid), the OB profile, and the apps a le
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass
@@ -129,17 +130,28 @@ def _describe(credential: dict[str, Any]) -> tuple[str, str]:
     return (name or _text(credential.get("name")))[:300], issuer_name[:300]
 
 
+def _jwt_payload(token: str) -> dict[str, Any]:
+    payload = token.strip().split(".")[1]
+    document = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    if not isinstance(document, dict):
+        return {}
+    credential = document.get("vc", document)
+    return credential if isinstance(credential, dict) else {}
+
+
 def _stored_issuer(external: ExternalCredential) -> str:
+    """The issuer id of a credential already in the wallet (read from what was kept; it was verified then)."""
     delivery = DeliveredCredential.objects.filter(external=external).first()
     if delivery is not None:
         return delivery.issuer_id
     raw = bytes(external.raw)
     try:
-        text = unbake(raw) if external.format in ("png", "svg") else raw.decode("utf-8")
-        if external.format == "jwt" or (isinstance(text, str) and text.count(".") == 2 and "{" not in text):
-            return ""  # a JWT imported by hand: its issuer is compared after verification only
-        document = json.loads(text)
-    except Exception:  # noqa: BLE001 - an unreadable stored import simply matches nothing
+        content: dict[str, Any] | str = unbake(raw) if external.format in ("png", "svg") else raw.decode("utf-8")
+        if isinstance(content, dict):
+            document = content
+        else:
+            document = json.loads(content) if content.lstrip().startswith("{") else _jwt_payload(content)
+    except Exception:  # noqa: BLE001 - an unreadable stored import matches nothing
         return ""
     return _issuer_id(document) if isinstance(document, dict) else ""
 
@@ -182,7 +194,7 @@ def ob_credential_upsert(*, user: User, data: bytes, format: str, application: A
         existing = next(
             (external for external in ExternalCredential.objects.select_for_update().filter(
                 user=user, credential_id=credential_id).order_by("pk")
-             if _stored_issuer(external) in (issuer_id, "")),
+             if _stored_issuer(external) == issuer_id),
             None,
         )
         fields = {

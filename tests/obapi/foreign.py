@@ -39,9 +39,13 @@ def foreign_credential(email: str, *, number: int = 1, name: str = "Svetsning gr
     }
 
 
-def signed(credential: dict[str, Any]) -> dict[str, Any]:
-    multikey = SIGNER.public_key.to_multikey()
-    return sign_credential(credential, signer=SIGNER, verification_method=f"{DID}#{multikey}",
+def did_of(signer: LocalSigner) -> str:
+    return f"did:key:{signer.public_key.to_multikey()}"
+
+
+def signed(credential: dict[str, Any], signer: LocalSigner = SIGNER) -> dict[str, Any]:
+    multikey = signer.public_key.to_multikey()
+    return sign_credential(credential, signer=signer, verification_method=f"{did_of(signer)}#{multikey}",
                            created=datetime(2026, 1, 15, 10, 0, tzinfo=UTC))
 
 

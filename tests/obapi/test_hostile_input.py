@@ -346,3 +346,34 @@ def test_the_token_endpoint_refuses_other_grants_and_garbage(client, register, b
                                                                  registration["client_secret"]))
     assert 400 <= response.status_code < 500 and "error" in response.json()
     assert not AccessToken.objects.exists()
+
+
+def test_an_upsert_replaces_a_hand_imported_copy_of_the_same_credential_but_not_another_issuers(client, connect,
+                                                                                              amina):
+    from learners.services import external_credential_import
+
+    connection = connect(amina)
+    jws = signed_jwt(foreign_credential("amina@example.org", number=5))
+    imported = external_credential_import(user=amina, data=jws)
+    same = signed(foreign_credential("amina@example.org", number=5))
+    assert client.post(CREDENTIALS, json.dumps(same), content_type="application/json",
+                       **bearer(connection)).status_code == 200
+    assert ExternalCredential.objects.get().pk == imported.pk
+    # The same credential id from another issuer is another credential: 201, kept beside it.
+    from ob3.keys import LocalSigner
+    from tests.obapi.foreign import did_of
+
+    other = LocalSigner.from_ed25519_seed(bytes(range(1, 33)))
+    other_issuer = signed(foreign_credential("amina@example.org", number=5, issuer=did_of(other)), signer=other)
+    response = client.post(CREDENTIALS, json.dumps(other_issuer), content_type="application/json",
+                           **bearer(connection))
+    assert response.status_code == 201
+    assert ExternalCredential.objects.count() == 2 and ExternalCredential.objects.get(pk=imported.pk).format == "json"
+
+
+def test_tokens_are_stored_hashed_and_never_taken_from_the_query_string(client, connect, amina):
+    connection = connect(amina)
+    assert not AccessToken.objects.filter(token=connection.access_token).exists()
+    assert AccessToken.objects.filter(user=amina).count() == 1
+    imsx(client.get(f"{CREDENTIALS}?access_token={connection.access_token}"), 401, "unauthorizedrequest")
+    assert client.get(CREDENTIALS, **bearer(connection)).status_code == 200
