@@ -9,3 +9,10 @@ class ObApiConfig(AppConfig):
 
     name = "obapi"
     verbose_name = _("Open Badges API")
+
+    def ready(self) -> None:
+        from learners.signals import learner_erase, learner_export_collect
+        from obapi import learner_data
+
+        learner_export_collect.connect(learner_data.on_learner_export_collect, dispatch_uid="obapi-export")
+        learner_erase.connect(learner_data.on_learner_erase, dispatch_uid="obapi-erase")
