@@ -259,9 +259,17 @@ def test_pkce_mismatch_and_replayed_codes_are_refused(client, register, amina):
     answer = consent(_browser(amina), authorize_params(registration["client_id"], verifier))
     token = {"grant_type": "authorization_code", "code": answer["code"], "redirect_uri": REDIRECT_URI,
              "code_verifier": verifier}
-    assert client.post(TOKEN, token, HTTP_AUTHORIZATION=auth).status_code == 200
+    first = client.post(TOKEN, token, HTTP_AUTHORIZATION=auth)
+    assert first.status_code == 200
+    access = first.json()["access_token"]
+    assert client.get(CREDENTIALS, HTTP_AUTHORIZATION=f"Bearer {access}").status_code == 200
+    # The replay is refused, and the tokens the code gave are revoked: whoever replays it may have stolen it.
     oauth_error(client.post(TOKEN, token, HTTP_AUTHORIZATION=auth), 400, "invalid_grant")
-    assert AccessToken.objects.count() == 1
+    imsx(client.get(CREDENTIALS, HTTP_AUTHORIZATION=f"Bearer {access}"), 401, "unauthorizedrequest")
+    refresh = client.post(TOKEN, {"grant_type": "refresh_token", "refresh_token": first.json()["refresh_token"]},
+                          HTTP_AUTHORIZATION=auth)
+    oauth_error(refresh, 400, "invalid_grant")
+    assert not AccessToken.objects.exists()
 
 
 def test_unknown_clients_and_foreign_secrets_are_refused(client, register, amina):
