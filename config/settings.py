@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "assessment",
     "console",
     "api",
+    "oauth2_provider",  # django-oauth-toolkit: the OAuth 2.0 server of the 1EdTech Open Badges API
+    "obapi",
 ]
 
 MIDDLEWARE = [
@@ -513,4 +515,53 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums", "api.schema.problem_responses_add",
         "api.schema.schema_31_tidy",
     ],
+}
+
+# --- 1EdTech Open Badges 3.0 API (/ims/ob/v3p0/, obapi) -----------------------------------------------
+# django-oauth-toolkit serves OAuth 2.0 authorization code with PKCE (S256 only, obapi.oauth), refresh
+# tokens and revocation; the scopes are the four OB 3.0 scopes (obapi.scopes).
+OB_API_ACCESS_TOKEN_SECONDS = env_int("OB_API_ACCESS_TOKEN_SECONDS", 3600, minimum=60)
+OB_API_REFRESH_TOKEN_DAYS = env_int("OB_API_REFRESH_TOKEN_DAYS", 180, minimum=1)
+OB_API_AUTHORIZATION_CODE_SECONDS = env_int("OB_API_AUTHORIZATION_CODE_SECONDS", 600, minimum=10, maximum=600)
+# Per client address (django-ratelimit syntax): client registrations, and credentials upserted (each may
+# fetch the issuer's documents from its site).
+OB_API_REGISTRATION_RATE = env_str("OB_API_REGISTRATION_RATE", "20/h")
+OB_API_UPSERT_RATE = env_str("OB_API_UPSERT_RATE", "60/m")
+# The terms of service and privacy policy the service description names (default: the start page).
+OB_API_TERMS_URL = env_str("OB_API_TERMS_URL", "")
+OB_API_PRIVACY_URL = env_str("OB_API_PRIVACY_URL", "")
+# django-oauth-toolkit's own models (named so migrations that point at them resolve).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly": "Read your credentials",
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert": "Add credentials to your wallet",
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly": "Read your profile",
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.update": "Change your profile",
+        "offline_access": "Stay connected",
+    },
+    "DEFAULT_SCOPES": ["https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly"],
+    "PKCE_REQUIRED": True,
+    "OAUTH2_SERVER_CLASS": "obapi.oauth.S256OnlyServer",
+    "OAUTH2_VALIDATOR_CLASS": "obapi.oauth.ObOAuth2Validator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": OB_API_ACCESS_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": OB_API_REFRESH_TOKEN_DAYS * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": OB_API_AUTHORIZATION_CODE_SECONDS,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "ERROR_RESPONSE_WITH_SCOPES": True,
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: no implicit or password grant, no PKCE "plain", no
+    # tokens in query strings, `iss` in authorization responses (RFC 9207), tokens stored only hashed.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
 }

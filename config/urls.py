@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),  # the integrators' REST API, its OpenAPI schema and docs
+    path("", include("obapi.urls")),  # /ims/ob/v3p0/: the 1EdTech Open Badges 3.0 API; /wallet/apps/
     path("", include("notifications.urls")),  # /accounts/notifications/ (before allauth's), /hooks/email-bounce
     path("accounts/", include("allauth.urls")),
     path("console/", include("console.urls")),  # the console: overview (console app), members, profile
