@@ -92,7 +92,8 @@ def _verdict_fingerprint(credential: Credential) -> str:
     status, set in the same transaction as its revocation bit), its status list's version, the issuer's
     keys (rotation, retirement, a reported compromise) and identity, and this site's address."""
     status_list = (StatusList.objects.filter(pk=credential.status_list_id)
-                   .values_list("version", "signed_version", "etag").first())
+                   .values_list("version", "signed_version", "etag").first()
+                   if credential.status_list_id is not None else None)
     keys = list(SigningKey.objects.filter(issuer_id=credential.issuer_id).order_by("pk")
                 .values_list("pk", "status", "retired_at", "compromised_since"))
     issuer = credential.issuer
