@@ -121,7 +121,6 @@ def _django() -> None:
 
 def step_seed(count: int) -> dict[str, str]:
     _django()
-    from django.test import TestCase  # noqa: F401 -- tests.factories expects the test helpers importable
     from django.urls import reverse
 
     from badges.credentials.issuing import credential_issue

@@ -4,8 +4,9 @@ Tuned for a small machine (2 cores) behind the caching proxy (deploy/nginx.conf)
 public reads itself: what reaches gunicorn is mostly CPU-bound Django (templates, verification) with
 short waits on PostgreSQL and Redis. So: about two processes per core, to use both cores while one waits,
 each with a couple of threads, which overlap those waits and keep the proxy's connections alive
-(the sync worker closes every connection). More processes only add memory and context switches; the
-figures are in docs/performance.md.
+(the sync worker closes every connection). More processes only add memory and context switches. This is
+a starting point, not a measured optimum: bench/bench_verify_load.py prints the shape it ran with, so compare
+WEB_CONCURRENCY / GUNICORN_THREADS on the machine itself (docs/performance.md).
 
 Environment: WEB_CONCURRENCY (processes, default 2 × cores), GUNICORN_THREADS (threads per process,
 default 2), PORT (default 8000).
