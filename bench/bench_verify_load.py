@@ -267,7 +267,8 @@ ACCEPT = {"controller document": "application/ld+json"}
 def get(port: int, path: str, accept: str = "text/html") -> tuple[int, dict[str, str], str]:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={**HEADERS, "Accept": accept})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 -- our own local servers
+        # Generous: on a busy machine a cold worker's first answer (imports, first verdict) takes a while.
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 -- our own local servers
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode(errors="replace")

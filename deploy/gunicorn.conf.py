@@ -18,6 +18,8 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT') or 8000}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count())
 worker_class = "gthread"
+# The application is imported once, before the processes fork: they start at once and share its memory.
+preload_app = True
 threads = int(os.environ.get("GUNICORN_THREADS") or 2)
 keepalive = 5  # seconds; longer than a proxy's pause between requests on a kept-alive connection
 timeout = 30

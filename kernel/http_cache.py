@@ -3,9 +3,9 @@ lists, issuer documents): who may keep an answer, for how long, and on what it v
 
 The rule: an answer whose content can change (a verdict, a status list, an issuer's keys) may be kept for
 at most `settings.PUBLIC_CACHE_SECONDS` (≤ 60) in all. A shared cache (the reverse proxy, deploy/nginx.conf)
-keeps it for half of that (`s-maxage` plus `stale-while-revalidate`) and a browser for the other half
-(`max-age` plus the same): the proxy sends no `Age` header, so a browser counts its time from when the proxy
-answered, and the two add up.
+keeps it for half of what is left after a margin for rendering (`s-maxage` plus `stale-while-revalidate`,
+27 s of 60) and a browser for the other half (`max-age` plus the same): the proxy sends no `Age` header, so
+a browser counts its time from when the proxy answered, and the two add up.
 
 A page for people depends on who is signed in (the site header) only when the request carries a session
 cookie. Without one the visitor is anonymous for certain, and the page must not touch the session: the
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from kernel.users import AnyUser
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+# Seconds of the bound kept for rendering: the page gunicorn is rendering when a credential is revoked
+# reaches the proxy this much later at most, on a machine that is not overloaded.
+RENDER_MARGIN = 6
 
 
 def has_session(request: HttpRequest) -> bool:
@@ -45,10 +48,12 @@ def public_viewer(request: HttpRequest) -> AnyUser:
 
 def public_cache_control(seconds: int | None = None) -> str:
     """`Cache-Control` of a public answer that can change: the proxy and the browser share the bound, half
-    each. Of its half, each may use the last few seconds (stale-while-revalidate) to answer with the copy
-    it has while it asks for a new one, so a spike never waits for gunicorn when a copy expires."""
+    each, less a margin for the time gunicorn takes to answer (a copy is counted from when the proxy got
+    it, and a page whose rendering began before a revocation may still show the verdict from before it).
+    Of its half, each may use the last few seconds (stale-while-revalidate) to answer with the copy it has
+    while it asks for a new one, so a spike never waits for gunicorn when a copy expires."""
     total = settings.PUBLIC_CACHE_SECONDS if seconds is None else seconds
-    half = total // 2
+    half = (total - min(RENDER_MARGIN, total // 6)) // 2
     grace = min(5, half // 2)
     return f"public, max-age={half - grace}, s-maxage={half - grace}, stale-while-revalidate={grace}"
 

@@ -127,7 +127,7 @@ def test_the_extension_schema_is_served(client, db):
 
 
 # --- Cache headers ----------------------------------------------------------------------------------
-PUBLIC = "public, max-age=25, s-maxage=25, stale-while-revalidate=5"
+PUBLIC = "public, max-age=22, s-maxage=22, stale-while-revalidate=5"
 
 
 def _vary(response) -> set[str]:

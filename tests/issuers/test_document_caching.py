@@ -9,7 +9,7 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = "public, max-age=25, s-maxage=25, stale-while-revalidate=5"
+PUBLIC = "public, max-age=22, s-maxage=22, stale-while-revalidate=5"
 
 
 def documents(issuer, issued) -> dict[str, tuple[str, str]]:

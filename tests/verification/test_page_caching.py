@@ -20,7 +20,7 @@ from verification import checking, views
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = "public, max-age=25, s-maxage=25, stale-while-revalidate=5"
+PUBLIC = "public, max-age=22, s-maxage=22, stale-while-revalidate=5"
 
 
 @pytest.fixture
