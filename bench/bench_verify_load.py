@@ -380,8 +380,8 @@ def _revocation(servers: Servers, urls: dict[str, str], env: dict[str, str]) -> 
     print(f"revocation: the page (a cache {fresh} just before) says revoked through the proxy {seen:.1f} s after "
           f"the revocation committed; straight from gunicorn: {'at once' if direct else 'NOT at once'}.")
     print(f"bound: the proxy keeps a page for s-maxage + stale-while-revalidate = {shared} s, a browser for "
-          f"max-age + stale-while-revalidate = {browser} s after that (nginx sends no Age): at most "
-          f"{shared + browser} s in all (PUBLIC_CACHE_SECONDS).")
+          f"max-age + stale-while-revalidate = {browser} s after that (nginx sends no Age): {shared + browser} s "
+          f"and the rendering time in all, within PUBLIC_CACHE_SECONDS (kernel/http_cache.py).")
 
 
 def _says_revoked(body: str) -> bool:
