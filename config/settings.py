@@ -364,6 +364,12 @@ CREDENTIAL_SWEEP_INTERVAL_MINUTES = env_int("CREDENTIAL_SWEEP_INTERVAL_MINUTES",
 VERIFY_RATE_LIMIT = env_str("VERIFY_RATE_LIMIT", "120/m")
 VERIFY_UPLOAD_RATE_LIMIT = env_str("VERIFY_UPLOAD_RATE_LIMIT", "20/m")
 VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# How long a public answer that can change (a verification page and its verdict, a status list, an issuer's
+# documents) may be kept in all, by the reverse proxy and the browser together (kernel/http_cache.py): a
+# revocation shows everywhere within this many seconds.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, minimum=0)
+if PUBLIC_CACHE_SECONDS > 60:
+    raise ImproperlyConfigured("PUBLIC_CACHE_SECONDS may be at most 60: a revocation must show within a minute.")
 # Behind a proxy, the request header that carries the client's address (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")
 # Browsers may call the public verification API from any origin (a wallet or an applicant-tracking system

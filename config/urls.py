@@ -7,6 +7,7 @@ from django.urls import include, path
 from config.health import healthz
 from config.home import home
 from issuers.console_views import invitation_accept
+from kernel.http_cache import language_set_public
 
 # Staff sign in through the accounts pages too, so the admin gets e-mail verification and the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/public-setlang/", language_set_public, name="set-language-public"),  # from cacheable pages
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),  # the integrators' REST API, its OpenAPI schema and docs
     path("", include("obapi.urls")),  # /ims/ob/v3p0/: the 1EdTech Open Badges 3.0 API; /wallet/apps/
