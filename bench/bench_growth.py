@@ -432,11 +432,17 @@ def table_figures() -> dict[str, dict[str, int]]:
         cursor.execute("SELECT pg_stat_force_next_flush()")
     connection.close()  # the statistics of this session's transactions are flushed when it ends
     with connection.cursor() as cursor:
+        # The table's own rows, and the size of its TOAST table, where values over about 2 KB live (a status
+        # list's allocation map once compressed past that, a signed credential): an update that changes such
+        # a value writes it there again.
         cursor.execute(
-            "SELECT relname, n_live_tup, n_dead_tup, n_tup_upd, n_tup_hot_upd, pg_total_relation_size(relid),"
-            " pg_relation_size(relid) FROM pg_stat_user_tables WHERE relname = ANY(%s)", [list(BLOAT_TABLES)]
+            "SELECT t.relname, t.n_live_tup, t.n_dead_tup, t.n_tup_upd, t.n_tup_hot_upd,"
+            " pg_total_relation_size(t.relid), pg_relation_size(c.reltoastrelid)"
+            " FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid"
+            " WHERE t.relname = ANY(%s)", [list(BLOAT_TABLES)]
         )
-        return {row[0]: dict(zip(("live", "dead", "updates", "hot", "total_bytes", "heap_bytes"), row[1:], strict=True))
+        return {row[0]: dict(zip(("live", "dead", "updates", "hot", "total_bytes", "toast_bytes"), row[1:],
+                                 strict=True))
                 for row in cursor.fetchall()}
 
 
@@ -516,15 +522,18 @@ def main() -> int:
         bloat = issue_and_sign(args.issue)
         print(f"\nissued and signed {bloat['issued']:,} of {bloat['count']:,} credentials through the services "
               f"in {bloat['seconds']:.0f} s (autovacuum off for these tables meanwhile)")
-        print(f"{'table':<20} {'live':>9} {'dead':>9} {'dead/issue':>10} {'updates':>9} {'HOT':>6} {'size':>9}")
+        print(f"{'table':<20} {'live':>9} {'dead':>9} {'dead/issue':>10} {'updates':>9} {'HOT':>6} "
+              f"{'TOAST B/issue':>13} {'size':>9}")
         for table in BLOAT_TABLES:
             before, after = bloat["before"].get(table, {}), bloat["after"][table]
             dead = after["dead"] - before.get("dead", 0)
             updates = after["updates"] - before.get("updates", 0)
             hot = after["hot"] - before.get("hot", 0)
             grown = after["total_bytes"] - before.get("total_bytes", 0)
+            toast = after["toast_bytes"] - before.get("toast_bytes", 0)
             print(f"{table:<20} {after['live']:>9,} {after['dead']:>9,} {dead / bloat['count']:>10.2f} "
-                  f"{updates:>9,} {hot / updates if updates else 0:>6.0%} {after['total_bytes'] / 1e6:>7.1f}MB"
+                  f"{updates:>9,} {hot / updates if updates else 0:>6.0%} {toast / bloat['count']:>13,.0f} "
+                  f"{after['total_bytes'] / 1e6:>7.1f}MB"
                   f"  (+{grown / 1e6:.1f} MB)")
     if args.drop:
         connection.close()
