@@ -92,7 +92,7 @@ class Credential(models.Model):
         # `first_shared_at` and `claimed_at` are in no index, so the updates after issuing (sharing, claiming)
         # can be HOT updates that leave no dead index entries.
         indexes = [
-            # The console's and the API's credential lists: one issuer's, newest first; the dashboard's periods.
+            # The console's and the API's credential lists: one issuer's, newest first.
             models.Index(fields=["issuer", "created_at", "id"], name="credential_issuer_created"),
             # The same lists filtered by state (revoked, issued, pending, failed).
             models.Index(fields=["issuer", "status", "created_at", "id"], name="credential_issuer_state"),
