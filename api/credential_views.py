@@ -122,7 +122,9 @@ def credentials_filtered(issuer: Issuer, filters: dict[str, Any]) -> QuerySet[Cr
     if "achievement" in filters:
         credentials = credentials.filter(achievement__public_id=filters["achievement"])
     if "recipient" in filters:
-        credentials = credentials.filter(recipient_email__iexact=filters["recipient"])
+        # Stored lower-cased (credential_issue), so an exact match on the lower-cased address is case-insensitive
+        # and uses the e-mail index.
+        credentials = credentials.filter(recipient_email=filters["recipient"].strip().lower())
     if "issued_after" in filters:
         credentials = credentials.filter(created_at__gte=filters["issued_after"])
     if "issued_before" in filters:
