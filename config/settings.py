@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "assessment",
     "console",
     "api",
+    "vcapi",  # the W3C VC-API at /credentials/… and /presentations/verify
 ]
 
 MIDDLEWARE = [
