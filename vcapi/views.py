@@ -26,6 +26,8 @@ from vcapi.statuses import vc_credential_status_update
 from vcapi.verifying import outcome_answer, vc_credential_verify, vc_presentation_verify
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+# Each credential of a presentation costs a verification; a holder presents a few at a time.
+MAX_PRESENTED_CREDENTIALS = 10
 
 
 def problem(refusal: VcApiRefusal, **extra: Any) -> JsonResponse:
@@ -110,6 +112,13 @@ def presentations_verify(request: HttpRequest) -> HttpResponse:
         presentation = member_object(data, "verifiablePresentation")
         options = member_object(data, "options", required=False)
         document_within_limits(presentation)
+        presented = presentation.get("verifiableCredential")
+        if isinstance(presented, list) and len(presented) > MAX_PRESENTED_CREDENTIALS:
+            raise VcApiRefusal(400, "limit_exceeded", _("A presentation may hold at most %(maximum)s credentials.")
+                               % {"maximum": MAX_PRESENTED_CREDENTIALS})
+        for credential in presented if isinstance(presented, list) else [presented] if presented else []:
+            if isinstance(credential, dict):
+                document_within_limits(credential)
         for name in ("challenge", "domain"):
             if options.get(name) is not None and not isinstance(options[name], str):
                 raise VcApiRefusal(400, "malformed_request", _("“%(name)s” must be a string.") % {"name": name})
