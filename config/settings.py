@@ -7,6 +7,7 @@ platform runs on embedded defaults: SQLite, a SQLite-backed Celery broker and me
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -104,6 +105,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads them: forwarded headers only from TRUSTED_PROXIES (kernel/proxies.py).
+    "kernel.proxies.TrustedProxyMiddleware",
     # First, so a CORS preflight is answered before any other middleware can answer or redirect it.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -316,6 +319,18 @@ STORAGES = {
 # Behind a TLS-terminating proxy, the proxy must set X-Forwarded-Proto and strip it from clients.
 if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies (addresses or CIDR ranges) whose X-Forwarded-Proto/-Host/-For are believed; from any other
+# peer those headers are removed (kernel/proxies.py). Setting it turns on the proxy SSL header and
+# USE_X_FORWARDED_HOST for those peers only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks speak plain HTTP
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
