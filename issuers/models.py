@@ -266,7 +266,7 @@ class DidKeyIdentity(models.Model):
     """
 
     issuer = models.OneToOneField(Issuer, on_delete=models.PROTECT, related_name="did_key_identity")
-    did = models.CharField(_("did:key"), max_length=120, unique=True, editable=False)
+    did = models.CharField(_("decentralised identifier (did:key)"), max_length=120, unique=True, editable=False)
     thumbprint = models.CharField(max_length=64, unique=True, editable=False)
     private_key_ciphertext = models.BinaryField(editable=False)
     key_encryption_key_id = models.CharField(max_length=40, editable=False)

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='DidKeyIdentity',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('did', models.CharField(editable=False, max_length=120, unique=True, verbose_name='did:key')),
+                ('did', models.CharField(editable=False, max_length=120, unique=True, verbose_name='decentralised identifier (did:key)')),
                 ('thumbprint', models.CharField(editable=False, max_length=64, unique=True)),
                 ('private_key_ciphertext', models.BinaryField()),
                 ('key_encryption_key_id', models.CharField(editable=False, max_length=40)),

@@ -57,6 +57,6 @@ def test_a_presentation_signed_by_digitalbazaars_stack_verifies_here(signer_api,
     assert answer.status_code == 200, answer.content
     assert {"proof", "issuer_key", "verifiableCredential[0].proof"} <= set(answer.json()["checks"])
 
-    replayed = anonymous.post("/presentations/verify", {"verifiablePresentation": signed,
-                                                        "options": {"challenge": "another", "domain": "verifier.example"}})
+    other = {"challenge": "another", "domain": "verifier.example"}
+    replayed = anonymous.post("/presentations/verify", {"verifiablePresentation": signed, "options": other})
     assert replayed.status_code == 400
