@@ -365,6 +365,9 @@ CREDENTIAL_SWEEP_INTERVAL_MINUTES = env_int("CREDENTIAL_SWEEP_INTERVAL_MINUTES",
 # Requests per client IP to the verification pages and the verify-anything endpoint ("<n>/<s|m|h|d>").
 VERIFY_RATE_LIMIT = env_str("VERIFY_RATE_LIMIT", "120/m")
 VERIFY_UPLOAD_RATE_LIMIT = env_str("VERIFY_UPLOAD_RATE_LIMIT", "20/m")
+# POST /credentials/verify and /presentations/verify (the W3C VC-API, vcapi/), per client address: nothing
+# is fetched there, so a check costs only the signature work; conformance suites send many in a row.
+VC_API_VERIFY_RATE_LIMIT = env_str("VC_API_VERIFY_RATE_LIMIT", "300/m")
 VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 # Behind a proxy, the request header that carries the client's address (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")

@@ -190,7 +190,7 @@ def signing_keys_rewrap() -> int:
     """Re-seal every private key that is not under the current KEK; returns how many were rewrapped."""
     current_id = key_encryption_key_id(settings.KEY_ENCRYPTION_KEY)
     rewrapped = 0
-    stale = [
+    stale: list[SigningKey | DidKeyIdentity] = [
         *SigningKey.objects.exclude(key_encryption_key_id=current_id).iterator(),
         *DidKeyIdentity.objects.exclude(key_encryption_key_id=current_id).iterator(),
     ]

@@ -197,7 +197,8 @@ def _check_status(document: Mapping[str, Any], problems: list[str]) -> None:
 def digest_problem(resource: Mapping[str, Any], known: RelatedResources) -> str | None:
     """Why a relatedResource's digest is malformed or does not match, when we hold the resource; None if fine
     (a digest of a resource we do not hold is checked for its form only)."""
-    content = known.get(resource.get("id")) if isinstance(resource.get("id"), str) else None
+    identifier = resource.get("id")
+    content = known.get(identifier) if isinstance(identifier, str) else None
     sri = resource.get("digestSRI")
     if sri is not None:
         match = _SRI.fullmatch(sri) if isinstance(sri, str) else None

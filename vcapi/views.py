@@ -58,7 +58,7 @@ def vc_api_view(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRe
 
 
 def _verify_rate_limited(request: HttpRequest) -> JsonResponse | None:
-    if over_limit(request, "vc-api-verify", settings.VERIFY_UPLOAD_RATE_LIMIT):
+    if over_limit(request, "vc-api-verify", settings.VC_API_VERIFY_RATE_LIMIT):
         response = problem(VcApiRefusal(429, "rate_limited", _("Too many checks in a short time. Please wait a "
                                                                "minute and try again.")))
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
