@@ -60,7 +60,7 @@ typecheck-baseline: $(STAMP)
 interop: install
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/pytest tests/ob3 -p no:django -q -m interop
-	$(BIN)/pytest tests/interop -q -m interop
+	$(BIN)/pytest tests/interop tests/vcapi -q -m interop
 
 bench: $(STAMP)
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
