@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "badges",
     "verification",
     "learners",
+    "openid4vci",
     "assessment",
     "console",
     "api",
@@ -217,6 +218,17 @@ EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
 CLAIM_LINK_DAYS = env_int("CLAIM_LINK_DAYS", 30, minimum=1)
 # How often one connection may ask for a new claim link, or an issuer's staff send one again.
 CLAIM_RESEND_RATE_LIMIT = env_str("CLAIM_RESEND_RATE_LIMIT", "10/h")
+
+# --- Offers to digital wallets (OpenID4VCI) --------------------------------------------------------------
+# Minutes an offer (QR code / link) can be redeemed; the transaction code by e-mail lives as long.
+WALLET_OFFER_MINUTES = env_int("WALLET_OFFER_MINUTES", 15, minimum=1)
+# Seconds a wallet's access token and a c_nonce stay valid.
+WALLET_TOKEN_SECONDS = env_int("WALLET_TOKEN_SECONDS", 300, minimum=30)
+WALLET_NONCE_SECONDS = env_int("WALLET_NONCE_SECONDS", 300, minimum=30)
+# Wrong transaction codes before an offer is closed for good.
+WALLET_TX_CODE_ATTEMPTS = env_int("WALLET_TX_CODE_ATTEMPTS", 5, minimum=1)
+# Requests one connection may make to the wallet endpoints (django-ratelimit rate).
+WALLET_ENDPOINT_RATE_LIMIT = env_str("WALLET_ENDPOINT_RATE_LIMIT", "60/m")
 
 # --- E-mail --------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mikromerit <no-reply@localhost>")

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("badges.achievements.public_urls")),  # /a/<id> pages, badge images, /ns/v1 context
     path("", include("badges.credentials.urls")),  # /status/… signed status lists
     path("", include("verification.urls")),  # /c/<id> verification, /verify and its API
+    path("", include("openid4vci.urls")),  # OpenID4VCI: /.well-known/openid-credential-issuer, /oid4vci/…
     path("", include("learners.urls")),  # /catalogue, /applications, /wallet, public learner profiles
     path("", include("vcapi.urls")),  # the W3C VC-API: /credentials/issue|verify|status, /presentations/verify
     path("invitations/<str:token>/", invitation_accept, name="invitation-accept"),

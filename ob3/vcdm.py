@@ -11,16 +11,13 @@ resources are compared only with documents passed in (by default the contexts ob
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 
-from ob3.documents import CONTEXTS_DIR, DEFAULT_LOADER, VC_V1, VC_V2, DocumentLoader
+from ob3.documents import DEFAULT_LOADER, VC_V1, VC_V2, DocumentLoader
 from ob3.errors import KeyFormatError, Ob3Error, UnknownContextError
 from ob3.jsonld import expand, safe_mode_problems
 from ob3.multibase import multibase_decode
@@ -42,12 +39,21 @@ _XSD_DATE_TIME = re.compile(_DATE_TIME + _ZONE + "?")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 # SRI: algorithm-base64digest (W3C Subresource Integrity); the VC 2.0 spec names sha256/384/512.
 _SRI = re.compile(r"^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$")
-_SRI_HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashlib.sha512}
 # Multihash codes (varint, one byte for these) -> (hash, digest length).
-_MULTIHASH = {0x12: (hashlib.sha256, 32), 0x20: (hashlib.sha384, 48), 0x13: (hashlib.sha512, 64)}
+_MULTIHASH = {0x12: ("sha256", 32), 0x20: ("sha384", 48), 0x13: ("sha512", 64)}
 
-# url -> the exact bytes of a resource a related-resource digest may be checked against.
-RelatedResources = Mapping[str, bytes]
+# url -> {hash name: digest of the resource as published}: what a related-resource digest is compared with.
+RelatedResources = Mapping[str, Mapping[str, bytes]]
+
+# The SHA-256 of the published bytes of the contexts whose specifications give it (VC DM 2.0 §B.1, the
+# Bitstring Status List and Data Integrity RECs). The copies ob3 loads come from npm packages and are pinned
+# by content, not bytes, so only these published digests can confirm a related resource's digest.
+PUBLISHED_SHA256 = {
+    VC_V2: "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734",
+    "https://www.w3.org/ns/credentials/status/v1": "fda5add353231e6a6884a46b12e6c75464281900cb348284d9c360f62381d9f7",
+    "https://w3id.org/security/data-integrity/v2": "67f21e6e33a6c14e5ccfd2fc7865f7474fb71a04af7e94136cb399dfac8ae8f4",
+    "https://w3id.org/security/multikey/v1": "ba2c182de2d92f7e47184bcca8fcf0beaee6d3986c527bf664c195bbc7c58597",
+}
 
 
 def is_url(value: Any) -> bool:
@@ -56,11 +62,9 @@ def is_url(value: Any) -> bool:
 
 
 
-@cache
-def vendored_resources() -> RelatedResources:
-    """The contexts ob3 holds, byte for byte as published: the related resources it can check offline."""
-    manifest = json.loads((CONTEXTS_DIR / "manifest.json").read_text("utf-8"))
-    return {row["url"]: (CONTEXTS_DIR / row["file"]).read_bytes() for row in manifest}
+def published_digests() -> RelatedResources:
+    """The related resources whose digests can be checked offline: the published contexts above."""
+    return {url: {"sha256": bytes.fromhex(digest)} for url, digest in PUBLISHED_SHA256.items()}
 
 
 def version_of(document: Mapping[str, Any]) -> int | None:
@@ -195,10 +199,10 @@ def _check_status(document: Mapping[str, Any], problems: list[str]) -> None:
 
 
 def digest_problem(resource: Mapping[str, Any], known: RelatedResources) -> str | None:
-    """Why a relatedResource's digest is malformed or does not match, when we hold the resource; None if fine
-    (a digest of a resource we do not hold is checked for its form only)."""
+    """Why a relatedResource's digest is malformed or does not match a digest we know of the resource; None if
+    fine (a digest with a hash we know no digest for is checked for its form only)."""
     identifier = resource.get("id")
-    content = known.get(identifier) if isinstance(identifier, str) else None
+    digests = known.get(identifier, {}) if isinstance(identifier, str) else {}
     sri = resource.get("digestSRI")
     if sri is not None:
         match = _SRI.fullmatch(sri) if isinstance(sri, str) else None
@@ -208,7 +212,7 @@ def digest_problem(resource: Mapping[str, Any], known: RelatedResources) -> str 
             expected = base64.b64decode(match.group(2), validate=True)
         except ValueError:
             return "digestSRI is not valid base64"
-        if content is not None and _SRI_HASHES[match.group(1)](content).digest() != expected:
+        if match.group(1) in digests and digests[match.group(1)] != expected:
             return f"digestSRI does not match the content of {resource['id']}"
     multibase = resource.get("digestMultibase")
     if multibase is not None:
@@ -219,7 +223,7 @@ def digest_problem(resource: Mapping[str, Any], known: RelatedResources) -> str 
         algorithm = _MULTIHASH.get(multihash[0]) if len(multihash) > 2 else None
         if algorithm is None or multihash[1] != algorithm[1] or len(multihash) != 2 + algorithm[1]:
             return "digestMultibase must hold a sha2-256, sha2-384 or sha2-512 multihash"
-        if content is not None and algorithm[0](content).digest() != multihash[2:]:
+        if algorithm[0] in digests and digests[algorithm[0]] != multihash[2:]:
             return f"digestMultibase does not match the content of {resource['id']}"
     return None
 
@@ -273,7 +277,7 @@ def credential_problems(credential: Any, *, loader: DocumentLoader = DEFAULT_LOA
     _check_typed(credential, "refreshService", problems)
     _check_typed(credential, "termsOfUse", problems)
     _check_typed(credential, "evidence", problems)
-    _check_related(credential, vendored_resources() if related is None else related, problems)
+    _check_related(credential, published_digests() if related is None else related, problems)
     if problems:
         return problems  # JSON-LD of a malformed document only adds noise
     return safe_mode_check({key: value for key, value in credential.items() if key != "proof"}, loader)

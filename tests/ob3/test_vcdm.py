@@ -15,6 +15,7 @@ from ob3.proofs.data_integrity import AUTHENTICATION, sign_credential
 from ob3.resolve import KeyResolver
 from ob3.vcdm import (
     DATA_INTEGRITY_V2,
+    PUBLISHED_SHA256,
     Verifier,
     contexts_for_signing,
     credential_problems,
@@ -81,18 +82,29 @@ def test_status_entries(entry, problem):
     assert (problems == []) if problem is None else any(problem in p for p in problems), problems
 
 
-def test_digests_are_checked_against_content_we_hold_and_only_for_form_otherwise():
+def test_digests_are_checked_against_digests_we_know_and_only_for_form_otherwise():
     content = b'{"@context": {}}'
-    known = {"https://example.com/c": content}
+    known = {"https://example.com/c": {"sha256": hashlib.sha256(content).digest()}}
     sri = "sha256-" + base64.b64encode(hashlib.sha256(content).digest()).decode()
     multi = multibase_encode(b"\x12\x20" + hashlib.sha256(content).digest())
     assert digest_problem({"id": "https://example.com/c", "digestSRI": sri, "digestMultibase": multi}, known) is None
-    assert "does not match" in digest_problem({"id": "https://example.com/c", "digestSRI": sri.replace("sha256-",
-                                               "sha256-A")[:len(sri)]}, known)
+    wrong_sri = "sha256-" + base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    assert "does not match" in digest_problem({"id": "https://example.com/c", "digestSRI": wrong_sri}, known)
     wrong = multibase_encode(b"\x12\x20" + hashlib.sha256(b"other").digest())
     assert "does not match" in digest_problem({"id": "https://example.com/c", "digestMultibase": wrong}, known)
+    # A hash we know no digest for, or a resource we do not know: its form only.
+    sha384 = "sha384-" + base64.b64encode(hashlib.sha384(b"other").digest()).decode()
+    assert digest_problem({"id": "https://example.com/c", "digestSRI": sha384}, known) is None
     assert digest_problem({"id": "https://elsewhere.example/x", "digestMultibase": wrong}, known) is None
     assert "multihash" in digest_problem({"id": "https://elsewhere.example/x", "digestMultibase": "z11"}, known)
+
+
+def test_the_published_digest_of_the_vc_2_0_context_is_known():
+    published = base64.b64encode(bytes.fromhex(PUBLISHED_SHA256[V2])).decode()
+    related = [{"id": V2, "digestSRI": f"sha256-{published}"}]
+    assert credential_problems(_credential("did:example:issuer", relatedResource=related)) == []
+    related = [{"id": V2, "digestSRI": "sha256-" + base64.b64encode(bytes(32)).decode()}]
+    assert "does not match" in credential_problems(_credential("did:example:issuer", relatedResource=related))[0]
 
 
 def test_a_signed_credential_verifies_and_a_forged_issuer_does_not():
