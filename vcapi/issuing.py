@@ -85,9 +85,9 @@ def vc_credential_issue(*, issuer: Issuer, token: ApiToken | None, credential: d
     problems = credential_problems(credential, loader=loader)
     if problems:
         raise _refuse(_("The credential does not conform to the VC Data Model."), *problems[:10])
-    named = issuer_id(credential)
+    named = issuer_id(credential) or ""
     identities = issuer_identities(issuer)
-    kind = identities.get(named or "")
+    kind = identities.get(named)
     if kind is None:
         raise VcApiRefusal(422, "foreign_issuer", _("The credential's issuer is not an identity of this token's "
                                                     "issuer; it can be signed as: %(ids)s.") % {
