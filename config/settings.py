@@ -7,6 +7,7 @@ platform runs on embedded defaults: SQLite, a SQLite-backed Celery broker and me
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -103,9 +104,12 @@ INSTALLED_APPS = [
     "api",
     "oauth2_provider",  # django-oauth-toolkit: the OAuth 2.0 server of the 1EdTech Open Badges API
     "obapi",
+    "vcapi",  # the W3C VC-API at /credentials/… and /presentations/verify
 ]
 
 MIDDLEWARE = [
+    # Before anything reads them: forwarded headers only from TRUSTED_PROXIES (kernel/proxies.py).
+    "kernel.proxies.TrustedProxyMiddleware",
     # First, so a CORS preflight is answered before any other middleware can answer or redirect it.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -329,6 +333,18 @@ STORAGES = {
 # Behind a TLS-terminating proxy, the proxy must set X-Forwarded-Proto and strip it from clients.
 if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies (addresses or CIDR ranges) whose X-Forwarded-Proto/-Host/-For are believed; from any other
+# peer those headers are removed (kernel/proxies.py). Setting it turns on the proxy SSL header and
+# USE_X_FORWARDED_HOST for those peers only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks speak plain HTTP
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
@@ -363,6 +379,9 @@ CREDENTIAL_SWEEP_INTERVAL_MINUTES = env_int("CREDENTIAL_SWEEP_INTERVAL_MINUTES",
 # Requests per client IP to the verification pages and the verify-anything endpoint ("<n>/<s|m|h|d>").
 VERIFY_RATE_LIMIT = env_str("VERIFY_RATE_LIMIT", "120/m")
 VERIFY_UPLOAD_RATE_LIMIT = env_str("VERIFY_UPLOAD_RATE_LIMIT", "20/m")
+# POST /credentials/verify and /presentations/verify (the W3C VC-API, vcapi/), per client address: nothing
+# is fetched there, so a check costs only the signature work; conformance suites send many in a row.
+VC_API_VERIFY_RATE_LIMIT = env_str("VC_API_VERIFY_RATE_LIMIT", "300/m")
 VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 # How long a public answer that can change (a verification page and its verdict, a status list, an issuer's
 # documents) may be kept in all, by the reverse proxy and the browser together (kernel/http_cache.py): a

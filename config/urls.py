@@ -29,12 +29,14 @@ urlpatterns = [
     path("console/", include("assessment.urls")),  # assessment queue, direct awards (under /console/<issuer>/)
     path("console/", include("api.console_urls")),  # API tokens, for owners
     path("console/", include("webhooks.console_urls")),  # webhook endpoints, deliveries and replays
+    path("console/", include("vcapi.console_urls")),  # the issuer's did:key for the W3C VC-API
     path("", include("assessment.learner_urls")),  # /applications/… (learners), /evidence/<id> (public)
     path("", include("badges.achievements.public_urls")),  # /a/<id> pages, badge images, /ns/v1 context
     path("", include("badges.credentials.urls")),  # /status/… signed status lists
     path("", include("verification.urls")),  # /c/<id> verification, /verify and its API
     path("", include("openid4vci.urls")),  # OpenID4VCI: /.well-known/openid-credential-issuer, /oid4vci/…
     path("", include("learners.urls")),  # /catalogue, /applications, /wallet, public learner profiles
+    path("", include("vcapi.urls")),  # the W3C VC-API: /credentials/issue|verify|status, /presentations/verify
     path("invitations/<str:token>/", invitation_accept, name="invitation-accept"),
     path("issuers/", include("issuers.urls")),
 ]
