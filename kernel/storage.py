@@ -28,7 +28,7 @@ class FileSystemStorage(DjangoFileSystemStorage):
         path = self.path(name)
         existed = os.path.lexists(path)
         try:
-            return super()._save(name, content)
+            return super()._save(name, content)  # type: ignore[misc]  # django-stubs does not declare _save
         except OSError:
             # Only a file this call created: one that was there before belongs to someone else.
             if not existed and os.path.lexists(path):
