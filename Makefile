@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install contexts translations test test-ob3 test-browser test-contract lint typecheck typecheck-baseline contracts interop bench run demo messages clean
+.PHONY: install contexts translations test test-ob3 test-browser test-contract test-faults lint typecheck typecheck-baseline contracts interop bench run demo messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ translations: $(STAMP)
 ## The whole test suite on the embedded defaults (no external services needed).
 test: install
 	$(BIN)/pytest tests/ob3 -p no:django -q -m "not interop"
-	$(BIN)/pytest -q -m "not services and not interop and not browser and not contract" --ignore=tests/ob3
+	$(BIN)/pytest -q -m "not services and not interop and not browser and not contract and not faults" --ignore=tests/ob3
 
 ## The pure ob3 library only, without Django installed in the test process.
 test-ob3: $(STAMP)
@@ -48,6 +48,11 @@ test-browser: install
 ## example in docs/api.md run with real curl.
 test-contract: install
 	$(BIN)/pytest tests/api_contract -m contract -q -p no:cacheprovider
+
+## Faults on private servers the tests start and kill (PostgreSQL via initdb, Redis, SMTP, Celery workers):
+## kill -9 mid-batch, PostgreSQL restart, a minute without Redis, a full media disk (docs/reliability.md).
+test-faults: install
+	$(BIN)/pytest tests/faults -m faults -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

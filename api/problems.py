@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kernel.errors import ApplicationError
+from kernel.storage import StorageFullMiddleware, is_storage_full
 
 logger = logging.getLogger(__name__)
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -72,6 +73,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    if is_storage_full(exc):  # a condition of the server: nothing was saved, and it may pass
+        return problem_response(
+            503, "storage_full", _("The storage is full"), _("Nothing was saved. Try again later."),
+            headers={"Retry-After": str(StorageFullMiddleware.RETRY_AFTER_SECONDS)},
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("unexpected error in the API", exc_info=exc)

@@ -14,6 +14,8 @@ PROBLEM_STATUSES = {
     "422": "A business rule refused it (see `code`).",
     "429": "Too many requests; wait `Retry-After` seconds.",
 }
+# Only operations that take a file: the disk may be full (code `storage_full`; kernel.storage).
+STORAGE_FULL = "The storage is full; nothing was saved. Try again after `Retry-After` seconds."
 PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status", "code"],
@@ -59,6 +61,8 @@ def problem_responses_add(result: dict[str, Any], generator: Any, request: Any, 
                 responses.setdefault("304", {"description": "Not modified: the `If-None-Match` ETag is current."})
             for status, description in PROBLEM_STATUSES.items():
                 responses.setdefault(status, {"description": description, "content": reference})
+            if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):  # a file upload
+                responses.setdefault("503", {"description": STORAGE_FULL, "content": reference})
     return result
 
 

@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a view's exception first: a full disk answers 503 with a clear page.
+    "kernel.storage.StorageFullMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -290,7 +292,7 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 else:
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _default_storage = {"BACKEND": "kernel.storage.FileSystemStorage"}  # cleans up after a failed write
 
 # Learners' evidence: private, never under MEDIA_URL; it leaves only through the gated download views.
 if AWS_STORAGE_BUCKET_NAME:
@@ -300,7 +302,7 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     _evidence_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "kernel.storage.FileSystemStorage",
         "OPTIONS": {"location": Path(env_str("EVIDENCE_ROOT") or VAR_DIR / "private" / "evidence")},
     }
 
@@ -312,7 +314,7 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 else:
     _export_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "kernel.storage.FileSystemStorage",
         "OPTIONS": {"location": Path(env_str("EXPORT_ROOT") or VAR_DIR / "private" / "exports")},
     }
 

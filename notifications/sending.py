@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -133,7 +134,26 @@ def notice_deliver(*, notice_id: int) -> None:
         _notice_release(notice)
         raise
     else:
-        _notice_finish(notice, Notice.State.SENT)
+        _notice_sent_record(notice)
+
+
+# After the SMTP server has taken an e-mail, only the SENT mark stops a second send (the sweep would send a
+# notice still WAITING again): that write is tried through a database restart of up to half a minute.
+SENT_RECORD_PAUSES = (0.5, 1, 2, 4, 8, 15)
+
+
+def _notice_sent_record(notice: Notice) -> None:
+    for pause in (*SENT_RECORD_PAUSES, None):
+        try:
+            _notice_finish(notice, Notice.State.SENT)
+            return
+        except (OperationalError, InterfaceError):
+            if pause is None:
+                logger.error("e-mail sent but not recorded; it may be sent again", extra={
+                    "notice": str(notice.public_id)})
+                raise
+            connection.close()  # broken by the restart: the next try opens a new one
+            time.sleep(pause)
 
 
 def _refusal_text(exc: smtplib.SMTPRecipientsRefused) -> str:

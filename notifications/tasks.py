@@ -5,6 +5,7 @@ from __future__ import annotations
 import smtplib
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from notifications.digests import digest_recipients, digest_send
 from notifications.sending import notice_deliver, notices_stale_requeue
@@ -13,7 +14,9 @@ from notifications.sending import notice_deliver, notices_stale_requeue
 @shared_task(
     name="notifications.tasks.notice_deliver_task",
     acks_late=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
+    # A database that is briefly away (a restart) too: the notice is claimed only in a transaction that
+    # committed, so a retry either finds it still WAITING or already claimed.
+    autoretry_for=(smtplib.SMTPException, OSError, OperationalError, InterfaceError),
     max_retries=8,
     retry_backoff=30,
     retry_backoff_max=3600,
