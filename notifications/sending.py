@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +101,33 @@ def notice_send(
     if not waits:
         notice_delivery_queue(notice.pk)
     return notice
+
+
+def notices_send_to_addresses(
+    *, kind: str, template: str, messages: Sequence[tuple[str, dict[str, Any], str | None]]
+) -> list[Notice]:
+    """notice_send for many addresses at once (a cohort's claim e-mails): (address, context, fallback
+    language) each, rendered in its recipient's language; one query for the languages, one INSERT, and the
+    deliveries queued once the transaction commits. Returns the notices in the order of `messages`."""
+    addresses = {email.strip().lower() for email, _context, _fallback in messages}
+    # Addresses are stored lowercased (allauth), so `in` can use the address index; `iexact` cannot.
+    stored = dict(
+        NotificationSettings.objects.filter(
+            user__emailaddress__email__in=addresses, user__emailaddress__verified=True
+        ).values_list("user__emailaddress__email", "language")
+    )
+    notices = []
+    for email, context, fallback in messages:
+        language = stored.get(email.strip().lower()) or fallback or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+            body = render_to_string(f"{template}_message.txt", context)
+        notices.append(Notice(email=email, kind=kind, language=language, subject=subject[:255], body=body,
+                              state=Notice.State.WAITING))
+    created = Notice.objects.bulk_create(notices, batch_size=500)
+    for notice in created:
+        notice_delivery_queue(notice.pk)
+    return created
 
 
 def notice_delivery_queue(notice_id: int) -> None:
