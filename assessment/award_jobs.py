@@ -25,6 +25,7 @@ from assessment.models import AwardBatch, AwardRecipient
 from assessment.webhook_events import award_job_finished_emit
 from badges.credentials.issuing import NewRecipient, credentials_issue
 from badges.models import Achievement, Credential
+from kernel.bulk import rows_update
 from learners.selectors import learner_verified_dids_for_emails
 
 RUN_TASK = "assessment.tasks.award_job_run_task"  # queued by name; the name never changes (docs/architecture.md)
@@ -89,9 +90,8 @@ def _chunk_issue(batch: AwardBatch) -> int:
         issued_by=batch.created_by,
         valid_until=batch.valid_until,
     )
-    for row, credential in zip(rows, credentials, strict=True):
-        row.credential, row.state = credential, State.ISSUED
-    AwardRecipient.objects.bulk_update(rows, ["credential", "state"])
+    rows_update(AwardRecipient, fields=["credential"], same={"state": State.ISSUED},
+                rows=[(row.pk, credential.pk) for row, credential in zip(rows, credentials, strict=True)])
     # The last statement of the chunk (tests/services hold the batch row here to catch a worker mid-chunk).
     AwardBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now())
     return len(rows)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "notifications.tasks.notice_deliver_task"
+DELIVER_MANY_TASK = "notifications.tasks.notices_deliver_task"
 # A send that started this long ago and never finished was cut short (a worker died): it may be tried again.
 SENDING_STALE_AFTER = timedelta(minutes=10)
 
@@ -125,8 +126,7 @@ def notices_send_to_addresses(
         notices.append(Notice(email=email, kind=kind, language=language, subject=subject[:255], body=body,
                               state=Notice.State.WAITING))
     created = Notice.objects.bulk_create(notices, batch_size=500)
-    for notice in created:
-        notice_delivery_queue(notice.pk)
+    notices_delivery_queue([notice.pk for notice in created])
     return created
 
 
@@ -134,6 +134,12 @@ def notice_delivery_queue(notice_id: int) -> None:
     """Send the notice once the transaction commits. robust: a broker outage must not undo what the
     caller did; the notice stays WAITING and the periodic sweep queues it again."""
     transaction.on_commit(lambda: current_app.tasks[DELIVER_TASK].delay(notice_id), robust=True)
+
+
+def notices_delivery_queue(notice_ids: list[int]) -> None:
+    """notice_delivery_queue for many notices: one task sends them in turn (robust, as above)."""
+    if notice_ids:
+        transaction.on_commit(lambda: current_app.tasks[DELIVER_MANY_TASK].delay(notice_ids), robust=True)
 
 
 def notice_deliver(*, notice_id: int) -> None:

@@ -31,6 +31,7 @@ from badges.credentials.webhook_events import credential_webhooks_emit
 from badges.models import Achievement, Credential, CredentialEvent
 from issuers.models import SigningKey
 from issuers.signing import NoActiveSigningKey, active_key, signer_for
+from kernel.bulk import rows_update
 from kernel.errors import ApplicationError
 from ob3.baking import bake_png, bake_svg
 from ob3.build import build_credential
@@ -259,16 +260,7 @@ def _finish(signed: list[_Signed], refused: list[_Refused], *, claimed_at: datet
         )
         issued = [item for item in signed if item.credential.pk in ours]
         failed = [item for item in refused if item.credential.pk in ours]
-        for item in issued:
-            credential = item.credential
-            credential.status, credential.document, credential.jwt = Credential.Status.ISSUED, item.document, item.jwt
-            credential.baked_png.name, credential.baked_svg.name = item.png_name, item.svg_name
-            credential.updated_at = now
-        Credential.objects.bulk_update(
-            [item.credential for item in issued],
-            ["status", "document", "jwt", "baked_png", "baked_svg", "updated_at"],
-            batch_size=FINISH_BATCH_SIZE,
-        )
+        _credentials_mark_issued(issued, now=now)
         if failed:
             Credential.objects.filter(pk__in=[item.credential.pk for item in failed]).update(
                 status=Credential.Status.FAILED, updated_at=now
@@ -294,6 +286,20 @@ def _finish(signed: list[_Signed], refused: list[_Refused], *, claimed_at: datet
     if lost := [item.credential.pk for item in [*signed, *refused] if item.credential.pk not in ours]:
         # Our claim went stale and another run took over; its result stands, ours is dropped.
         logger.warning("signing claim lost before finishing", extra={"credential_ids": lost[:20]})
+
+
+def _credentials_mark_issued(issued: list[_Signed], *, now: datetime) -> None:
+    """One UPDATE per FINISH_BATCH_SIZE credentials, each with its own document, JWT and files."""
+    for item in issued:
+        credential = item.credential
+        credential.status, credential.document, credential.jwt = Credential.Status.ISSUED, item.document, item.jwt
+        credential.baked_png.name, credential.baked_svg.name = item.png_name, item.svg_name
+        credential.updated_at = now
+    rows_update(
+        Credential, fields=["document", "jwt", "baked_png", "baked_svg"],
+        rows=[(item.credential.pk, item.document, item.jwt, item.png_name, item.svg_name) for item in issued],
+        same={"status": Credential.Status.ISSUED, "updated_at": now}, batch_size=FINISH_BATCH_SIZE,
+    )
 
 
 def _store(name: str, content: bytes) -> str:

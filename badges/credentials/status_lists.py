@@ -24,6 +24,7 @@ from badges.models import Credential, StatusList
 from issuers.adapters import issuer_profile
 from issuers.models import Issuer, SigningKey
 from issuers.signing import signer_for
+from kernel.bulk import rows_update
 from kernel.public_urls import public_url
 from ob3.model import StatusEntry
 from ob3.proofs.data_integrity import sign_credential
@@ -133,7 +134,8 @@ def _allocate_blocks(waiting: dict[int, Credential]) -> None:
             status_list.is_full = status_list.allocated_count >= status_list.size
             status_list.save(update_fields=["allocated", "allocated_count", "is_full"])
             assigned.extend(block)
-    Credential.objects.bulk_update(assigned, ["status_list", "status_list_index"], batch_size=500)
+    rows_update(Credential, fields=["status_list", "status_list_index"],
+                rows=[(c.pk, c.status_list_id, c.status_list_index) for c in assigned])
 
 
 def status_list_set_revoked(*, status_list_id: int, index: int) -> None:
