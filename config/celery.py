@@ -19,7 +19,8 @@ app.autodiscover_tasks()
 def _close_old_database_connections(**kwargs: object) -> None:
     """With CELERY_DB_REUSE_MAX set, Celery keeps a worker's connections across tasks; close them as Django
     does between requests: once DATABASE_CONN_MAX_AGE has passed, or when an error left one unusable."""
-    if kwargs.get("task") is not None and getattr(kwargs["task"].request, "is_eager", False):
+    task = kwargs.get("task")
+    if task is not None and getattr(getattr(task, "request", None), "is_eager", False):
         return  # an eager task runs inside its caller's transaction
     from django.db import close_old_connections
 

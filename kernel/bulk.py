@@ -26,18 +26,18 @@ def rows_update(
     meta = model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    pk_column = quote(meta.pk.column)
-    columns = [meta.get_field(name) for name in fields]
+    pk_column = quote(meta.pk.column) if meta.pk is not None and meta.pk.column else "id"
+    columns = [_concrete(model, name) for name in fields]
     postgres = connection.vendor == "postgresql"
     # VALUES literals have no type of their own on PostgreSQL: cast each to its column's type.
     sets = [
-        f"{quote(field.column)} = " + (f"CAST(v.c{n} AS {field.db_type(connection)})" if postgres else f"v.c{n}")
+        f"{quote(str(field.column))} = " + (f"CAST(v.c{n} AS {field.db_type(connection)})" if postgres else f"v.c{n}")
         for n, field in enumerate(columns)
     ]
     same_params: list[Any] = []
     for name, value in (same or {}).items():
-        field = meta.get_field(name)
-        sets.append(f"{quote(field.column)} = %s")
+        field = _concrete(model, name)
+        sets.append(f"{quote(str(field.column))} = %s")
         same_params.append(field.get_db_prep_save(value, connection))
     names = ", ".join(["id", *(f"c{n}" for n in range(len(columns)))])
     placeholder = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
@@ -53,3 +53,10 @@ def rows_update(
         )
         with connection.cursor() as cursor:
             cursor.execute(statement, [*params, *same_params])
+
+
+def _concrete(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field

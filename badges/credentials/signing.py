@@ -281,9 +281,10 @@ def _finish(signed: list[_Signed], refused: list[_Refused], *, claimed_at: datet
         credentials_issued = [item.credential for item in issued]
         credential_claims_offer(credentials=credentials_issued)
         credential_webhooks_emit(credentials_issued, EventType.CREDENTIAL_ISSUED)
-    for item in failed:
-        logger.warning("credential signing failed", extra={"credential_id": item.credential.pk, "code": item.code})
-    if lost := [item.credential.pk for item in [*signed, *refused] if item.credential.pk not in ours]:
+    for refusal in failed:
+        logger.warning("credential signing failed",
+                       extra={"credential_id": refusal.credential.pk, "code": refusal.code})
+    if lost := [pk for pk in ids if pk not in ours]:
         # Our claim went stale and another run took over; its result stands, ours is dropped.
         logger.warning("signing claim lost before finishing", extra={"credential_ids": lost[:20]})
 
