@@ -113,7 +113,7 @@ class _Refused:
 
 
 def credentials_sign(*, credential_ids: Sequence[int]) -> None:
-    """Sign, bake and store a chunk of credentials (a cohort's are signed a few hundred at a time). Safe to
+    """Sign, bake and store a chunk of credentials (a cohort's are queued 100 to a task). Safe to
     run twice and safe to re-run after a crash: each credential is signed by whoever holds its claim, keeps
     the status-list index it was given first, and is finished only under the claim it was signed under.
 
