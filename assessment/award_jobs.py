@@ -23,12 +23,14 @@ from django.utils import timezone
 from assessment.award_progress import failure_reason
 from assessment.models import AwardBatch, AwardRecipient
 from assessment.webhook_events import award_job_finished_emit
-from badges.credentials.issuing import credential_issue
+from badges.credentials.issuing import NewRecipient, credentials_issue
 from badges.models import Achievement, Credential
-from learners.selectors import learner_verified_did_for_email
+from kernel.bulk import rows_update
+from learners.selectors import learner_verified_dids_for_emails
 
 RUN_TASK = "assessment.tasks.award_job_run_task"  # queued by name; the name never changes (docs/architecture.md)
-CHUNK_ROWS = 50
+# Rows per transaction: their credentials are recorded with a few bulk INSERTs and signed by one task.
+CHUNK_ROWS = 100
 STALE_MINUTES = 10  # no heartbeat for this long: the worker is gone
 Status = AwardBatch.Status
 State = AwardRecipient.State
@@ -78,17 +80,18 @@ def _chunk_issue(batch: AwardBatch) -> int:
     if achievement.status != Achievement.Status.PUBLISHED:
         _job_stop(batch, "not_published")
         return 0
-    for row in rows:
-        row.credential = credential_issue(
-            achievement=achievement,
-            recipient_email=row.email,
-            recipient_name=row.name or None,
-            issued_by=batch.created_by,
-            valid_until=batch.valid_until,
-            recipient_did=learner_verified_did_for_email(row.email) or "",
-        )
-        row.state = State.ISSUED
-    AwardRecipient.objects.bulk_update(rows, ["credential", "state"])
+    dids = learner_verified_dids_for_emails(row.email for row in rows)
+    credentials = credentials_issue(
+        achievement=achievement,
+        recipients=[
+            NewRecipient(email=row.email, name=row.name, did=dids.get(row.email.strip().lower(), ""))
+            for row in rows
+        ],
+        issued_by=batch.created_by,
+        valid_until=batch.valid_until,
+    )
+    rows_update(AwardRecipient, fields=["credential"], same={"state": State.ISSUED},
+                rows=[(row.pk, credential.pk) for row, credential in zip(rows, credentials, strict=True)])
     # The last statement of the chunk (tests/services hold the batch row here to catch a worker mid-chunk).
     AwardBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now())
     return len(rows)

@@ -10,7 +10,7 @@ from celery import shared_task
 
 from badges.credentials.expiry import credential_expiry_reminders_send
 from badges.credentials.revocation import credential_revocation_notify
-from badges.credentials.signing import TRANSIENT_ERRORS, credential_sign
+from badges.credentials.signing import TRANSIENT_ERRORS, credential_sign, credentials_sign
 from badges.credentials.sweeping import credential_sweep_stale
 
 
@@ -26,6 +26,21 @@ from badges.credentials.sweeping import credential_sweep_stale
 )
 def credential_sign_task(credential_id: int) -> None:
     credential_sign(credential_id=credential_id)
+
+
+@shared_task(
+    name="badges.tasks.credentials_sign_task",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=8,
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+)
+def credentials_sign_task(credential_ids: list[int]) -> None:
+    """A chunk of credentials (a cohort's are queued SIGNING_CHUNK_SIZE at a time)."""
+    credentials_sign(credential_ids=credential_ids)
 
 
 @shared_task(name="badges.tasks.credential_sweep_stale_task", acks_late=True)

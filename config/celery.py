@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -12,6 +12,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("mikromerit")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_database_connections(**kwargs: object) -> None:
+    """With CELERY_DB_REUSE_MAX set, Celery keeps a worker's connections across tasks; close them as Django
+    does between requests: once DATABASE_CONN_MAX_AGE has passed, or when an error left one unusable."""
+    task = kwargs.get("task")
+    if task is not None and getattr(getattr(task, "request", None), "is_eager", False):
+        return  # an eager task runs inside its caller's transaction
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @app.on_after_finalize.connect

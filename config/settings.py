@@ -420,6 +420,10 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
     }
+# Celery's Django fix-up closes the worker's database connections around every task unless this is set
+# (then only every this many tasks); config/celery.py closes them as Django's requests do instead, when
+# DATABASE_CONN_MAX_AGE has passed or the connection broke. 0 restores a new connection per task.
+CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 1000, minimum=0) or None
 CELERY_BEAT_SCHEDULE_FILENAME = str(env_str("CELERY_BEAT_SCHEDULE_FILENAME") or VAR_DIR / "celerybeat-schedule")
 
 # --- Cache ---------------------------------------------------------------------------------------------

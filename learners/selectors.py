@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -31,6 +32,16 @@ def learner_verified_did_for_email(email: str) -> str | None:
         LearnerDid.objects.filter(user__emailaddress__email__iexact=email.strip(), user__emailaddress__verified=True)
         .values_list("did", flat=True)
         .first()
+    )
+
+
+def learner_verified_dids_for_emails(emails: Iterable[str]) -> dict[str, str]:
+    """learner_verified_did_for_email for many addresses in one query: {lowercased address: DID}, for the
+    addresses that have one. Addresses are stored lowercased (allauth), so `in` can use their index."""
+    wanted = {email.strip().lower() for email in emails}
+    return dict(
+        LearnerDid.objects.filter(user__emailaddress__email__in=wanted, user__emailaddress__verified=True)
+        .values_list("user__emailaddress__email", "did")
     )
 
 

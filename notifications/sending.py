@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "notifications.tasks.notice_deliver_task"
+DELIVER_MANY_TASK = "notifications.tasks.notices_deliver_task"
 # A send that started this long ago and never finished was cut short (a worker died): it may be tried again.
 SENDING_STALE_AFTER = timedelta(minutes=10)
 
@@ -103,10 +105,42 @@ def notice_send(
     return notice
 
 
+def notices_send_to_addresses(
+    *, kind: str, template: str, messages: Sequence[tuple[str, dict[str, Any], str | None]]
+) -> list[Notice]:
+    """notice_send for many addresses at once (a cohort's claim e-mails): (address, context, fallback
+    language) each, rendered in its recipient's language; one query for the languages, one INSERT, and the
+    deliveries queued once the transaction commits. Returns the notices in the order of `messages`."""
+    addresses = {email.strip().lower() for email, _context, _fallback in messages}
+    # Addresses are stored lowercased (allauth), so `in` can use the address index; `iexact` cannot.
+    stored = dict(
+        NotificationSettings.objects.filter(
+            user__emailaddress__email__in=addresses, user__emailaddress__verified=True
+        ).values_list("user__emailaddress__email", "language")
+    )
+    notices = []
+    for email, context, fallback in messages:
+        language = stored.get(email.strip().lower()) or fallback or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+            body = render_to_string(f"{template}_message.txt", context)
+        notices.append(Notice(email=email, kind=kind, language=language, subject=subject[:255], body=body,
+                              state=Notice.State.WAITING))
+    created = Notice.objects.bulk_create(notices, batch_size=500)
+    notices_delivery_queue([notice.pk for notice in created])
+    return created
+
+
 def notice_delivery_queue(notice_id: int) -> None:
     """Send the notice once the transaction commits. robust: a broker outage must not undo what the
     caller did; the notice stays WAITING and the periodic sweep queues it again."""
     transaction.on_commit(lambda: current_app.tasks[DELIVER_TASK].delay(notice_id), robust=True)
+
+
+def notices_delivery_queue(notice_ids: list[int]) -> None:
+    """notice_delivery_queue for many notices: one task sends them in turn (robust, as above)."""
+    if notice_ids:
+        transaction.on_commit(lambda: current_app.tasks[DELIVER_MANY_TASK].delay(notice_ids), robust=True)
 
 
 def notice_deliver(*, notice_id: int) -> None:

@@ -26,6 +26,21 @@ def notice_deliver_task(notice_id: int) -> None:
     notice_deliver(notice_id=notice_id)
 
 
+@shared_task(
+    name="notifications.tasks.notices_deliver_task",
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    max_retries=8,
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+)
+def notices_deliver_task(notice_ids: list[int]) -> None:
+    """Many notices decided on together (a cohort's claim e-mails). A retry skips those already sent."""
+    for notice_id in notice_ids:
+        notice_deliver(notice_id=notice_id)
+
+
 @shared_task(name="notifications.tasks.notice_sweep_task", acks_late=True)
 def notice_sweep_task() -> None:
     notices_stale_requeue()

@@ -71,3 +71,7 @@ def _notices_delivered_on_commit(request, monkeypatch):
         sending, "notice_delivery_queue",
         lambda notice_id: transaction.on_commit(lambda: sending.notice_deliver(notice_id=notice_id)),
     )
+    monkeypatch.setattr(
+        sending, "notices_delivery_queue",
+        lambda notice_ids: transaction.on_commit(lambda: [sending.notice_deliver(notice_id=n) for n in notice_ids]),
+    )

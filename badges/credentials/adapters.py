@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from badges.achievements.adapters import achievement_value, eu_elements
 from badges.contexts import extension_context_url
 from badges.credentials.status_lists import status_entry_for
 from badges.models import Credential
 from issuers.adapters import issuer_profile
 from ob3 import eu
+from ob3.model import Achievement as Ob3Achievement
 from ob3.model import (
     CredentialDraft,
     Evidence,
+    Profile,
     Recipient,
     Result,
 )
@@ -44,12 +48,41 @@ def credential_identity_kind(credential: Credential) -> str:
     return credential.issuer.identity_kind
 
 
-def credential_draft(credential: Credential) -> CredentialDraft:
+@dataclass(frozen=True)
+class DraftTemplate:
+    """What every credential of one achievement version shares when signed under one issuer identity: the
+    issuer Profile and the Achievement with its EU extension. Built once per chunk of a cohort; only the
+    recipient parts differ from credential to credential."""
+
+    issuer: Profile
+    achievement: Ob3Achievement
+    extra_contexts: tuple[str, ...]
+
+
+def credential_draft_template(credential: Credential) -> DraftTemplate:
     achievement = credential.achievement
-    draft = CredentialDraft(
+    shared = eu.with_eu_extension(
+        CredentialDraft(
+            id="urn:uuid:00000000-0000-0000-0000-000000000000",
+            issuer=issuer_profile(credential.issuer, identity_kind=credential_identity_kind(credential)),
+            achievement=achievement_value(achievement),
+            recipient=Recipient(),
+            valid_from=credential.valid_from,
+        ),
+        eu_elements(achievement),
+        context_url=extension_context_url(),
+    )
+    return DraftTemplate(issuer=shared.issuer, achievement=shared.achievement, extra_contexts=shared.extra_contexts)
+
+
+def credential_draft(credential: Credential, *, template: DraftTemplate | None = None) -> CredentialDraft:
+    """The draft of one credential; `template` (credential_draft_template of a credential of the same
+    achievement and issuer identity) saves rebuilding the shared parts from the database."""
+    template = template or credential_draft_template(credential)
+    return CredentialDraft(
         id=credential.uri,
-        issuer=issuer_profile(credential.issuer, identity_kind=credential_identity_kind(credential)),
-        achievement=achievement_value(achievement),
+        issuer=template.issuer,
+        achievement=template.achievement,
         recipient=Recipient(
             did=credential.recipient_did or None,
             email=credential.recipient_email,
@@ -62,5 +95,5 @@ def credential_draft(credential: Credential) -> CredentialDraft:
         results=tuple(_result(entry) for entry in credential.results),
         evidence=tuple(_evidence(entry) for entry in credential.evidence),
         status=status_entry_for(credential),  # allocated by the signing path before the draft is built
+        extra_contexts=template.extra_contexts,
     )
-    return eu.with_eu_extension(draft, eu_elements(achievement), context_url=extension_context_url())

@@ -9,6 +9,7 @@ working.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from issuers.roles import Capability
 from kernel.emails import has_verified_email, verified_emails
 from kernel.errors import ApplicationError
 from kernel.tokens import secret_token, secret_token_hash
-from notifications.sending import notice_send
+from notifications.sending import notice_send, notices_send_to_addresses
 from webhooks.events import EventType
 
 if TYPE_CHECKING:
@@ -82,6 +83,47 @@ def credential_claim_offer(*, credential: Credential) -> CredentialClaim | None:
     )
     _claim_send(claim, token=token, now=now)
     return claim
+
+
+def credential_claims_offer(*, credentials: Sequence[Credential]) -> None:
+    """credential_claim_offer for a chunk of credentials signed together, in a constant number of queries:
+    each recipient gets their own link and e-mail. Renewals (rare in a cohort) take the one-by-one path."""
+    offered = [credential for credential in credentials if credential.recipient_email]
+    if not offered:
+        return
+    have_claim = set(
+        CredentialClaim.objects.filter(credential__in=offered).values_list("credential_id", flat=True)
+    )
+    fresh = [credential for credential in offered if credential.pk not in have_claim]
+    for renewal in (credential for credential in fresh if credential.replaces_id is not None):
+        credential_claim_offer(credential=renewal)
+    first_awards = [credential for credential in fresh if credential.replaces_id is None]
+    if not first_awards:
+        return
+    now = timezone.now()
+    with_account = _addresses_with_account({credential.recipient_email for credential in first_awards})
+    claims, messages = [], []
+    for credential in first_awards:
+        token = secret_token()
+        claim = CredentialClaim(
+            credential=credential, email=credential.recipient_email, token_hash=secret_token_hash(token),
+            expires_at=_claim_expiry(now), sent_count=1, last_sent_at=now,
+        )
+        claims.append(claim)
+        context = {"credential": credential, "claim": claim, "claim_url": claim_url(token),
+                   "has_account": credential.recipient_email.lower() in with_account}
+        messages.append((claim.email, context, credential.achievement.in_language or None))
+    notices = notices_send_to_addresses(kind=CLAIM_NOTICE_KIND, template="badges/credentials/email/claim",
+                                        messages=messages)
+    for claim, notice in zip(claims, notices, strict=True):
+        claim.notice = notice
+    CredentialClaim.objects.bulk_create(claims, batch_size=500)
+
+
+def _addresses_with_account(emails: set[str]) -> set[str]:
+    """Which of the addresses a person has verified (stored lowercased by allauth, so `in` uses its index)."""
+    wanted = {email.lower() for email in emails}
+    return set(EmailAddress.objects.filter(email__in=wanted, verified=True).values_list("email", flat=True))
 
 
 def _claim_renewal(credential: Credential, *, previous: CredentialClaim) -> CredentialClaim:

@@ -7,10 +7,16 @@ already in the broker keep working across an upgrade, so they never change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from celery import current_app
 from django.db import transaction
 
 SIGN = "badges.tasks.credential_sign_task"
+SIGN_CHUNK = "badges.tasks.credentials_sign_task"
+# Credentials per signing task when many are queued at once (a cohort, the sweeper): enough to share the
+# draft, keys and status-list block among, few enough that a retry redoes little.
+SIGNING_CHUNK_SIZE = 100
 SWEEP = "badges.tasks.credential_sweep_stale_task"
 # Revocation notices are now notifications.Notice rows; the task stays registered so that messages queued
 # by an earlier version still find it after an upgrade.
@@ -28,3 +34,16 @@ def credential_signing_queue(credential_id: int) -> None:
     and issue twice); the row stays PENDING and the sweeper queues it once the broker is back.
     """
     transaction.on_commit(lambda: _queue(SIGN, credential_id), robust=True)
+
+
+def credentials_signing_queue(credential_ids: Sequence[int]) -> None:
+    """Sign the credentials, SIGNING_CHUNK_SIZE per task, once the transaction commits (robust, as above)."""
+    ids = list(credential_ids)
+    chunks = [ids[start:start + SIGNING_CHUNK_SIZE] for start in range(0, len(ids), SIGNING_CHUNK_SIZE)]
+
+    def queue() -> None:
+        for chunk in chunks:
+            current_app.tasks[SIGN_CHUNK].delay(chunk)
+
+    if chunks:
+        transaction.on_commit(queue, robust=True)

@@ -1,9 +1,12 @@
-"""Signing one credential: claim it, build and sign it (Data Integrity, and VC-JWT where the issuer
-wants it), bake it into PNG and SVG, store it. Safe to run twice and to re-run after a crash."""
+"""Signing credentials a chunk at a time (a single credential is a chunk of one): claim them, build and
+sign each (Data Integrity, and VC-JWT where the issuer wants it), bake it into PNG and SVG, store it, and
+finish the chunk in one transaction. Safe to run twice and to re-run after a crash."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,14 +18,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from badges.contexts import platform_canonicalizer, platform_loader
-from badges.credentials.adapters import credential_draft, credential_identity_kind
-from badges.credentials.claims import credential_claim_offer
-from badges.credentials.events import credential_event_record
-from badges.credentials.status_lists import credential_status_allocate
-from badges.credentials.webhook_events import credential_webhook_emit
+from badges.credentials.adapters import (
+    DraftTemplate,
+    credential_draft,
+    credential_draft_template,
+    credential_identity_kind,
+)
+from badges.credentials.claims import credential_claims_offer
+from badges.credentials.events import credential_events_record
+from badges.credentials.status_lists import credentials_status_allocate
+from badges.credentials.webhook_events import credential_webhooks_emit
 from badges.models import Achievement, Credential, CredentialEvent
 from issuers.models import SigningKey
 from issuers.signing import NoActiveSigningKey, active_key, signer_for
+from kernel.bulk import rows_update
 from kernel.errors import ApplicationError
 from ob3.baking import bake_png, bake_svg
 from ob3.build import build_credential
@@ -43,56 +52,177 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, Interface
 
 logger = logging.getLogger(__name__)
 
+# Credentials per UPDATE statement when a chunk is finished (each carries its signed document).
+FINISH_BATCH_SIZE = 100
+
 
 # --- Signing -------------------------------------------------------------------------------------------
 def claim_is_stale_before(now: datetime) -> datetime:
     return now - timedelta(minutes=settings.CREDENTIAL_SIGNING_STALE_MINUTES)
 
 
-def credential_claim(*, credential_id: int) -> datetime | None:
-    """Take the credential for signing with one conditional UPDATE. Returns the claim time (our token)
-    or None when someone else holds it or there is nothing to do."""
+def credentials_claim(*, credential_ids: Sequence[int]) -> tuple[datetime, list[int]]:
+    """Take the credentials for signing: (the claim time, which is our token; the ids we now hold, by pk).
+    One that someone else holds, or that has nothing left to do, is left out."""
     now = timezone.now()
     claimable = Q(status=Credential.Status.PENDING) | Q(
         status=Credential.Status.SIGNING, claimed_at__lt=claim_is_stale_before(now)
     )
-    claimed = (
-        Credential.objects.filter(claimable, pk=credential_id)
-        .update(status=Credential.Status.SIGNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now)
-    )
-    return now if claimed else None
+    with transaction.atomic():
+        # skip_locked: rows another run is claiming or finishing right now are theirs, not ours to wait for.
+        claimed = list(
+            Credential.objects.select_for_update(skip_locked=True)
+            .filter(claimable, pk__in=credential_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if claimed:
+            Credential.objects.filter(pk__in=claimed).update(
+                status=Credential.Status.SIGNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+            )
+    return now, claimed
+
+
+def credential_claim(*, credential_id: int) -> datetime | None:
+    """Take one credential for signing. Returns the claim time (our token) or None when someone else holds it
+    or there is nothing to do."""
+    claimed_at, claimed = credentials_claim(credential_ids=[credential_id])
+    return claimed_at if claimed else None
 
 
 def credential_sign(*, credential_id: int) -> None:
-    """Sign, bake and store one credential. Safe to run twice and safe to re-run after a crash.
+    """Sign, bake and store one credential: credentials_sign with one id."""
+    credentials_sign(credential_ids=[credential_id])
 
-    Business refusals end in FAILED. Transient errors release the claim and propagate, so the task
-    can retry; if even the release fails, the sweeper picks the row up once the claim is stale.
+
+@dataclass
+class _Signed:
+    credential: Credential
+    document: dict[str, Any]
+    jwt: str
+    verification_method: str
+    png_name: str
+    svg_name: str
+
+
+@dataclass
+class _Refused:
+    credential: Credential
+    code: str
+    reason: str
+
+
+def credentials_sign(*, credential_ids: Sequence[int]) -> None:
+    """Sign, bake and store a chunk of credentials (a cohort's are queued 100 to a task). Safe to
+    run twice and safe to re-run after a crash: each credential is signed by whoever holds its claim, keeps
+    the status-list index it was given first, and is finished only under the claim it was signed under.
+
+    The chunk shares what its credentials have in common (the draft of each achievement version, the
+    issuer's keys, the badge images), gets its status-list indexes as one block, and ends in one
+    transaction. Business refusals end the credential they concern in FAILED. Transient errors release
+    every claim of the chunk and propagate, so the task can retry; if even the release fails, the sweeper
+    picks the rows up once the claims are stale.
     """
-    claimed_at = credential_claim(credential_id=credential_id)
-    if claimed_at is None:
-        logger.info("credential not claimable, skipping", extra={"credential_id": credential_id})
+    claimed_at, claimed = credentials_claim(credential_ids=credential_ids)
+    if not claimed:
+        logger.info("credentials not claimable, skipping", extra={"credential_ids": list(credential_ids)[:20]})
         return
-    credential_event_record(credential=credential_id, kind=CredentialEvent.Kind.SIGNING_STARTED)
-    credential = Credential.objects.select_related("issuer", "achievement").get(pk=credential_id)
+    credential_events_record((pk, CredentialEvent.Kind.SIGNING_STARTED, {}) for pk in claimed)
+    credentials = list(
+        Credential.objects.filter(pk__in=claimed).select_related("issuer", "achievement", "status_list").order_by("pk")
+    )
     try:
-        _sign_bake_store(credential, claimed_at=claimed_at)
-    except SigningRefused as exc:
-        _credential_fail(credential_id, claimed_at=claimed_at, code=exc.code, reason=str(exc))
-    except Ob3Error as exc:  # the draft cannot become a valid credential: retrying gives the same answer
-        _credential_fail(credential_id, claimed_at=claimed_at, code="invalid_credential", reason=str(exc))
+        signed, refused = _sign_bake_store(credentials)
+        _finish(signed, refused, claimed_at=claimed_at)
     except TRANSIENT_ERRORS as exc:
-        _credential_release(credential_id, claimed_at=claimed_at, reason=repr(exc))
+        _credentials_release(claimed, claimed_at=claimed_at, reason=repr(exc))
         raise
 
 
-def _sign_bake_store(credential: Credential, *, claimed_at: datetime) -> None:
-    achievement = credential.achievement
-    if achievement.status != Achievement.Status.PUBLISHED:
-        raise SigningRefused("achievement_unpublished", f"achievement {achievement.public_id} is not published")
-    signer, verification_method, jwt_signer = _signers(credential)
+class _Chunk:
+    """What the credentials of one chunk share, each looked up once."""
+
+    def __init__(self) -> None:
+        self._keys_checked: dict[int, SigningRefused | None] = {}
+        self._signers: dict[tuple[int, str], tuple[Any, str, tuple[Any, str] | None]] = {}
+        self._templates: dict[tuple[int, str], DraftTemplate] = {}
+        self._images: dict[int, tuple[bytes, bytes]] = {}
+
+    def refusal(self, credential: Credential) -> SigningRefused | None:
+        """Why the credential cannot be signed at all; checked before it uses up a status-list index."""
+        achievement = credential.achievement
+        if achievement.status != Achievement.Status.PUBLISHED:
+            return SigningRefused("achievement_unpublished", f"achievement {achievement.public_id} is not published")
+        issuer = credential.issuer
+        if issuer.pk not in self._keys_checked:
+            try:
+                active_key(issuer, SigningKey.Kind.ED25519)
+                if issuer.jwt_enabled:
+                    active_key(issuer, SigningKey.Kind.RSA)
+                self._keys_checked[issuer.pk] = None
+            except NoActiveSigningKey as exc:
+                self._keys_checked[issuer.pk] = SigningRefused("no_active_key", str(exc))
+        return self._keys_checked[issuer.pk]
+
+    def signers(self, credential: Credential) -> tuple[Any, str, tuple[Any, str] | None]:
+        """The Ed25519 signer and its verification method, and the RSA signer and kid when the issuer signs
+        VC-JWTs too, under the identity of the list the credential has its index in."""
+        issuer = credential.issuer
+        identity_kind = credential_identity_kind(credential)
+        key = (issuer.pk, identity_kind)
+        if key not in self._signers:
+            try:
+                signer, verification_method = signer_for(issuer, SigningKey.Kind.ED25519, identity_kind=identity_kind)
+                jwt_signer = (
+                    signer_for(issuer, SigningKey.Kind.RSA, identity_kind=identity_kind) if issuer.jwt_enabled
+                    else None
+                )
+            except NoActiveSigningKey as exc:
+                raise SigningRefused("no_active_key", str(exc)) from None
+            self._signers[key] = (signer, verification_method, jwt_signer)
+        return self._signers[key]
+
+    def template(self, credential: Credential) -> DraftTemplate:
+        key = (credential.achievement_id, credential_identity_kind(credential))
+        if key not in self._templates:
+            self._templates[key] = credential_draft_template(credential)
+        return self._templates[key]
+
+    def images(self, credential: Credential) -> tuple[bytes, bytes]:
+        achievement = credential.achievement
+        if achievement.pk not in self._images:
+            with achievement.image.open("rb") as png, achievement.image_svg.open("rb") as svg:
+                self._images[achievement.pk] = (png.read(), svg.read())
+        return self._images[achievement.pk]
+
+
+def _sign_bake_store(credentials: list[Credential]) -> tuple[list[_Signed], list[_Refused]]:
+    chunk = _Chunk()
+    refused: list[_Refused] = []
+    ready: list[Credential] = []
+    for credential in credentials:
+        if (refusal := chunk.refusal(credential)) is not None:
+            refused.append(_Refused(credential, refusal.code, str(refusal)))
+        else:
+            ready.append(credential)
+    # Every credential carries a revocation entry; a re-run keeps the index it already got, and so the
+    # list's issuer identity, even if the issuer has chosen another identity since.
+    credentials_status_allocate(credentials=ready)
+    signed: list[_Signed] = []
+    for credential in ready:
+        try:
+            signed.append(_sign_one(credential, chunk))
+        except SigningRefused as exc:
+            refused.append(_Refused(credential, exc.code, str(exc)))
+        except Ob3Error as exc:  # the draft cannot become a valid credential: retrying gives the same answer
+            refused.append(_Refused(credential, "invalid_credential", str(exc)))
+    return signed, refused
+
+
+def _sign_one(credential: Credential, chunk: _Chunk) -> _Signed:
+    signer, verification_method, jwt_signer = chunk.signers(credential)
     document = sign_credential(
-        build_credential(credential_draft(credential)),
+        build_credential(credential_draft(credential, template=chunk.template(credential))),
         signer=signer,
         verification_method=verification_method,
         created=timezone.now().replace(microsecond=0),
@@ -105,72 +235,72 @@ def _sign_bake_store(credential: Credential, *, claimed_at: datetime) -> None:
     if jwt_signer is not None:
         rsa_signer, kid = jwt_signer
         jwt = sign_jwt(document, signer=rsa_signer, kid=kid)
-    credential_event_record(
-        credential=credential,
-        kind=CredentialEvent.Kind.SIGNED,
-        verification_method=verification_method,
-        formats=["data-integrity", *(["vc-jwt"] if jwt else [])],
-    )
     # The JWT, when there is one, is what gets baked: it carries both proofs.
-    png_name, svg_name = _bake_and_store(credential, jwt or document)
-    _finish(credential, claimed_at=claimed_at, document=document, jwt=jwt, png_name=png_name, svg_name=svg_name)
+    content: dict[str, Any] | str = jwt or document
+    png_image, svg_image = chunk.images(credential)
+    png_name = _store(f"credentials/{credential.public_id}.png", bake_png(png_image, content))
+    svg_name = _store(f"credentials/{credential.public_id}.svg", bake_svg(svg_image, content))
+    return _Signed(credential, document, jwt, verification_method, png_name, svg_name)
 
 
-def _signers(credential: Credential) -> tuple[Any, str, tuple[Any, str] | None]:
-    """The Ed25519 signer and its verification method, and the RSA signer and kid when the issuer signs
-    VC-JWTs too. Refuses before the credential uses up an index in a status list."""
-    issuer = credential.issuer
-    try:
-        active_key(issuer, SigningKey.Kind.ED25519)
-        if issuer.jwt_enabled:
-            active_key(issuer, SigningKey.Kind.RSA)
-        # Every credential carries a revocation entry; a re-run keeps the index it already got, and so the
-        # list's issuer identity, even if the issuer has chosen another identity since.
-        credential_status_allocate(credential=credential)
-        identity_kind = credential_identity_kind(credential)
-        signer, verification_method = signer_for(issuer, SigningKey.Kind.ED25519, identity_kind=identity_kind)
-        jwt_signer = (
-            signer_for(issuer, SigningKey.Kind.RSA, identity_kind=identity_kind) if issuer.jwt_enabled else None
-        )
-    except NoActiveSigningKey as exc:
-        raise SigningRefused("no_active_key", str(exc)) from None
-    return signer, verification_method, jwt_signer
-
-
-def _bake_and_store(credential: Credential, content: dict[str, Any] | str) -> tuple[str, str]:
-    achievement = credential.achievement
-    with achievement.image.open("rb") as file:
-        png = bake_png(file.read(), content)
-    with achievement.image_svg.open("rb") as file:
-        svg = bake_svg(file.read(), content)
-    png_name = _store(f"credentials/{credential.public_id}.png", png)
-    svg_name = _store(f"credentials/{credential.public_id}.svg", svg)
-    credential_event_record(credential=credential, kind=CredentialEvent.Kind.BAKED, png=png_name, svg=svg_name)
-    return png_name, svg_name
-
-
-def _finish(credential: Credential, *, claimed_at: datetime, document: dict[str, Any], jwt: str, png_name: str,
-            svg_name: str) -> None:
-    """Mark the credential issued, unless our claim went stale and another run took over."""
+def _finish(signed: list[_Signed], refused: list[_Refused], *, claimed_at: datetime) -> None:
+    """Mark the chunk's credentials issued (or failed), each unless our claim on it went stale and another
+    run took over: one transaction, a constant number of statements whatever the chunk's size."""
+    if not signed and not refused:
+        return
+    now = timezone.now()
     with transaction.atomic():
-        finished = Credential.objects.filter(
-            pk=credential.pk, status=Credential.Status.SIGNING, claimed_at=claimed_at
-        ).update(
-            status=Credential.Status.ISSUED,
-            document=document,
-            jwt=jwt,
-            baked_png=png_name,
-            baked_svg=svg_name,
-            updated_at=timezone.now(),
+        ids = [item.credential.pk for item in signed] + [item.credential.pk for item in refused]
+        # Locked, so the rows we still hold cannot be taken over between this read and the writes below.
+        ours = set(
+            Credential.objects.select_for_update()
+            .filter(pk__in=ids, status=Credential.Status.SIGNING, claimed_at=claimed_at)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        if finished:
-            credential_event_record(credential=credential, kind=CredentialEvent.Kind.ISSUED)
-            # Every award path ends here, so the recipient is told once, with a link to a real credential.
-            credential_claim_offer(credential=credential)
-            credential_webhook_emit(credential, EventType.CREDENTIAL_ISSUED)
-    if not finished:
+        issued = [item for item in signed if item.credential.pk in ours]
+        failed = [item for item in refused if item.credential.pk in ours]
+        _credentials_mark_issued(issued, now=now)
+        if failed:
+            Credential.objects.filter(pk__in=[item.credential.pk for item in failed]).update(
+                status=Credential.Status.FAILED, updated_at=now
+            )
+        events: list[tuple[int, str, dict[str, Any]]] = []
+        for item in issued:
+            formats = ["data-integrity", *(["vc-jwt"] if item.jwt else [])]
+            events += [
+                (item.credential.pk, CredentialEvent.Kind.SIGNED,
+                 {"verification_method": item.verification_method, "formats": formats}),
+                (item.credential.pk, CredentialEvent.Kind.BAKED, {"png": item.png_name, "svg": item.svg_name}),
+                (item.credential.pk, CredentialEvent.Kind.ISSUED, {}),
+            ]
+        events += [(item.credential.pk, CredentialEvent.Kind.FAILED, {"code": item.code, "reason": item.reason})
+                   for item in failed]
+        credential_events_record(events)
+        # Every award path ends here, so each recipient is told once, with a link to a real credential.
+        credentials_issued = [item.credential for item in issued]
+        credential_claims_offer(credentials=credentials_issued)
+        credential_webhooks_emit(credentials_issued, EventType.CREDENTIAL_ISSUED)
+    for refusal in failed:
+        logger.warning("credential signing failed",
+                       extra={"credential_id": refusal.credential.pk, "code": refusal.code})
+    if lost := [pk for pk in ids if pk not in ours]:
         # Our claim went stale and another run took over; its result stands, ours is dropped.
-        logger.warning("signing claim lost before finishing", extra={"credential_id": credential.pk})
+        logger.warning("signing claim lost before finishing", extra={"credential_ids": lost[:20]})
+
+
+def _credentials_mark_issued(issued: list[_Signed], *, now: datetime) -> None:
+    """One UPDATE per FINISH_BATCH_SIZE credentials, each with its own document, JWT and files."""
+    for item in issued:
+        credential = item.credential
+        credential.status, credential.document, credential.jwt = Credential.Status.ISSUED, item.document, item.jwt
+        credential.baked_png.name, credential.baked_svg.name = item.png_name, item.svg_name
+        credential.updated_at = now
+    rows_update(
+        Credential, fields=["document", "jwt", "baked_png", "baked_svg"],
+        rows=[(item.credential.pk, item.document, item.jwt, item.png_name, item.svg_name) for item in issued],
+        same={"status": Credential.Status.ISSUED, "updated_at": now}, batch_size=FINISH_BATCH_SIZE,
+    )
 
 
 def _store(name: str, content: bytes) -> str:
@@ -180,27 +310,22 @@ def _store(name: str, content: bytes) -> str:
     return default_storage.save(name, ContentFile(content))
 
 
-def _credential_fail(credential_id: int, *, claimed_at: datetime, code: str, reason: str) -> None:
-    with transaction.atomic():
-        failed = Credential.objects.filter(
-            pk=credential_id, status=Credential.Status.SIGNING, claimed_at=claimed_at
-        ).update(status=Credential.Status.FAILED, updated_at=timezone.now())
-        if failed:
-            credential_event_record(
-                credential=credential_id, kind=CredentialEvent.Kind.FAILED, code=code, reason=reason
-            )
-    logger.warning("credential signing failed", extra={"credential_id": credential_id, "code": code})
-
-
-def _credential_release(credential_id: int, *, claimed_at: datetime, reason: str) -> None:
+def _credentials_release(credential_ids: list[int], *, claimed_at: datetime, reason: str) -> None:
     try:
         with transaction.atomic():
-            released = Credential.objects.filter(
-                pk=credential_id, status=Credential.Status.SIGNING, claimed_at=claimed_at
-            ).update(status=Credential.Status.PENDING, claimed_at=None, updated_at=timezone.now())
-            if released:
-                credential_event_record(
-                    credential=credential_id, kind=CredentialEvent.Kind.SIGNING_INTERRUPTED, reason=reason
-                )
+            released = list(
+                Credential.objects.select_for_update()
+                .filter(pk__in=credential_ids, status=Credential.Status.SIGNING, claimed_at=claimed_at)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            Credential.objects.filter(pk__in=released).update(
+                status=Credential.Status.PENDING, claimed_at=None, updated_at=timezone.now()
+            )
+            credential_events_record(
+                (pk, CredentialEvent.Kind.SIGNING_INTERRUPTED, {"reason": reason}) for pk in released
+            )
     except TRANSIENT_ERRORS:
-        logger.warning("could not release signing claim; the sweeper will", extra={"credential_id": credential_id})
+        logger.warning(
+            "could not release signing claims; the sweeper will", extra={"credential_ids": credential_ids[:20]}
+        )

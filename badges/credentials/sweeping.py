@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from badges.credentials.events import credential_event_record
-from badges.credentials.queue import credential_signing_queue
+from badges.credentials.queue import credentials_signing_queue
 from badges.credentials.signing import claim_is_stale_before
 from badges.models import Credential, CredentialEvent
 
@@ -36,7 +36,7 @@ def credential_sweep_stale() -> int:
     now = timezone.now()
     stale_before = claim_is_stale_before(now)
     stuck = credentials_stuck(stale_before=stale_before)
-    requeued = 0
+    requeued: list[int] = []
     for credential_id, status, attempts in stuck.values_list("pk", "status", "attempts"):
         with transaction.atomic():
             # Conditional, so a row a worker claimed or finished since the query above is left alone.
@@ -53,8 +53,9 @@ def credential_sweep_stale() -> int:
             # Touching updated_at spaces out re-queues of a PENDING row while no worker is running.
             if still_stuck.update(updated_at=now):
                 credential_event_record(credential=credential_id, kind=CredentialEvent.Kind.REQUEUED)
-                credential_signing_queue(credential_id)
-                requeued += 1
+                requeued.append(credential_id)
+    # In chunks, as a cohort is first queued: a killed worker can leave thousands behind.
+    credentials_signing_queue(requeued)
     if requeued:
-        logger.info("re-queued stale credentials", extra={"count": requeued})
-    return requeued
+        logger.info("re-queued stale credentials", extra={"count": len(requeued)})
+    return len(requeued)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +11,7 @@ from django.urls import reverse
 
 from badges.models import Credential
 from kernel.public_urls import public_url
-from webhooks.emitting import webhook_event_emit
+from webhooks.emitting import webhook_event_emit, webhook_events_emit
 from webhooks.events import EventType
 
 
@@ -33,3 +35,14 @@ def credential_webhook_emit(credential: Credential, event_type: EventType, **mom
     webhook_event_emit(
         issuer_id=credential.issuer_id, event_type=event_type, data=credential_webhook_data(credential, **moments)
     )
+
+
+def credential_webhooks_emit(credentials: Sequence[Credential], event_type: EventType) -> None:
+    """credential_webhook_emit for a chunk of credentials changed in one transaction: one event each."""
+    by_issuer: dict[int, list[Credential]] = defaultdict(list)
+    for credential in credentials:
+        by_issuer[credential.issuer_id].append(credential)
+    for issuer_id, group in by_issuer.items():
+        webhook_events_emit(
+            issuer_id=issuer_id, event_type=event_type, data=[credential_webhook_data(c) for c in group]
+        )

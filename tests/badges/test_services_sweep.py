@@ -15,7 +15,7 @@ START = "2026-01-01 12:00:00"
 
 @pytest.fixture
 def delay():
-    with mock.patch("badges.tasks.credential_sign_task.delay") as delay:
+    with mock.patch("badges.tasks.credentials_sign_task.delay") as delay:
         yield delay
 
 
@@ -41,7 +41,7 @@ def test_it_requeues_a_pending_credential_nobody_signed(
             assert credential_sweep_stale() == 1
         # Re-queued just now: the next sweep leaves it alone for another stale period.
         assert credential_sweep_stale() == 0
-    delay.assert_called_once_with(credential.id)
+    delay.assert_called_once_with([credential.id])
     assert credential.events.filter(kind="requeued").count() == 1
 
 
@@ -54,7 +54,7 @@ def test_it_requeues_a_credential_whose_worker_vanished(
         later(settings, frozen)
         with django_capture_on_commit_callbacks(execute=True):
             assert credential_sweep_stale() == 1
-    delay.assert_called_once_with(credential.id)
+    delay.assert_called_once_with([credential.id])
 
 
 def test_it_leaves_issued_and_fresh_credentials_alone(credential, settings, delay):

@@ -14,7 +14,7 @@ from django.db.models import F
 
 from api.scopes import Scope
 from api.tokens import api_token_create
-from assessment.award_jobs import award_jobs_resume_stale
+from assessment.award_jobs import CHUNK_ROWS, award_jobs_resume_stale
 from assessment.awards import award_batch_confirm, award_batch_prepare
 from assessment.csv_import import RecipientRow
 from assessment.models import AwardBatch, AwardRecipient
@@ -81,27 +81,27 @@ def issued_rows(batch: AwardBatch) -> int:
 
 
 def _job_killed_mid_chunk_and_resumed(achievement, owner, broker, start_worker, locker, size):
-    """A job of `size` rows whose worker is SIGKILLed inside its third chunk, then resumed by a second worker
+    """A job of `size` rows whose worker is SIGKILLed inside its second chunk, then resumed by a second worker
     after the stale-job sweep; returns (batch, rows, workers) once the job is FINISHED."""
     rows = [RecipientRow(line=n + 1, email=f"row{n}@example.org", name=f"Row {n}") for n in range(size)]
     batch = award_batch_prepare(issuer=achievement.issuer, achievement=achievement, by=owner.user, rows=rows)
-    # Rows from 101 on are held: the worker commits two chunks (1–100), then waits at row 101.
-    rows_held = locker("SELECT id FROM assessment_awardrecipient WHERE batch_id = %s AND line > 100 FOR UPDATE",
-                       batch.pk)
+    # Rows after the first chunk are held: the worker commits one chunk, then waits at the next row.
+    rows_held = locker("SELECT id FROM assessment_awardrecipient WHERE batch_id = %s AND line > %s FOR UPDATE",
+                       batch.pk, CHUNK_ROWS)
     award_batch_confirm(batch=batch, by=owner.user, in_background=True)
     first = start_worker(broker, pool="prefork", concurrency=2)
-    wait_for(lambda: issued_rows(batch) == 100 and blocked_on("assessment_awardrecipient")(),
-             what="two chunks committed, the third waiting", workers=[first])
-    # Now hold the job's row: the third chunk issues its 50 credentials, then waits to write its heartbeat
+    wait_for(lambda: issued_rows(batch) == CHUNK_ROWS and blocked_on("assessment_awardrecipient")(),
+             what="one chunk committed, the second waiting", workers=[first])
+    # Now hold the job's row: the second chunk records its credentials, then waits to write its heartbeat
     # (its last statement), uncommitted. That is where the worker dies.
     batch_held = locker("SELECT id FROM assessment_awardbatch WHERE id = %s FOR UPDATE", batch.pk)
     rows_held.close()
-    wait_for(blocked_on("assessment_awardbatch"), what="the third chunk done but not committed", workers=[first])
+    wait_for(blocked_on("assessment_awardbatch"), what="the second chunk done but not committed", workers=[first])
     first.kill()
     batch_held.close()
 
-    assert issued_rows(batch) == 100
-    assert Credential.objects.filter(achievement=achievement).count() == 100  # the third chunk rolled back
+    assert issued_rows(batch) == CHUNK_ROWS
+    assert Credential.objects.filter(achievement=achievement).count() == CHUNK_ROWS  # the second rolled back
     assert AwardBatch.objects.get(pk=batch.pk).status == AwardBatch.Status.RUNNING
     # Production waits STALE_MINUTES for a heartbeat (and the signing sweeper its own time); move the clocks.
     AwardBatch.objects.filter(pk=batch.pk).update(heartbeat_at=F("heartbeat_at") - timedelta(hours=1))

@@ -109,3 +109,27 @@ def test_a_finished_award_job_emits_award_job_finished_once_with_its_counts(
     assert data["id"] == str(batch.public_id) and data["achievement"]["id"] == str(achievement.public_id)
     assert (data["issued"], data["failed"]) == (2, 0) and data["finished_at"]
     assert "person1" not in json.dumps(event)
+
+
+def test_signing_a_chunk_emits_one_credential_issued_per_credential_with_its_deliveries(
+    achievement, endpoint_for, django_capture_on_commit_callbacks
+):
+    from badges.credentials.issuing import NewRecipient, credentials_issue
+    from badges.credentials.signing import credentials_sign
+    from webhooks.models import WebhookDelivery
+
+    second, _secret = endpoint_for("https://hooks.example.org/second", events=["credential.issued"])
+    with django_capture_on_commit_callbacks(execute=False):
+        credentials = credentials_issue(achievement=achievement,
+                                        recipients=[NewRecipient(email=f"c{n}@example.org") for n in range(3)])
+    with django_capture_on_commit_callbacks(execute=False):
+        credentials_sign(credential_ids=[c.pk for c in credentials])
+        credentials_sign(credential_ids=[c.pk for c in credentials])  # a retried task
+    issued = events("credential.issued")
+    assert sorted(event["data"]["credential"]["id"] for event in issued) == sorted(
+        str(c.public_id) for c in credentials
+    )
+    assert len({event["id"] for event in issued}) == 3
+    # Both endpoints (the autouse one and the second) get a delivery of each event.
+    deliveries = WebhookDelivery.objects.filter(event__event_type="credential.issued")
+    assert deliveries.count() == 6 and deliveries.filter(endpoint=second).count() == 3
