@@ -68,3 +68,19 @@ def refused_clearly(response, *words: str) -> None:
         assert 400 <= response.status_code < 500, response.status_code
     for word in words:
         assert word in body, (word, body[:3000])
+
+
+@pytest.fixture
+def api(issuer):
+    """A REST API client with every scope, for an owner with every role; answers are checked against the schema."""
+    from api.scopes import Scope
+    from api.tokens import api_token_create
+    from issuers.models import Role
+    from tests.api.schema_check import SchemaCheckedClient
+    from tests.factories import make_member
+
+    member = make_member(issuer, "sis", Role.OWNER, Role.DESIGNER, Role.ASSESSOR, Role.QA_REVIEWER)
+    _token, secret = api_token_create(issuer=issuer, by=member.user, name="Student system", scopes=list(Scope.values))
+    client = SchemaCheckedClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="en")
+    return client
