@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import socket
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -119,7 +120,12 @@ class PublicUrlValidator:
 public_url_validator = PublicUrlValidator()
 
 
-def text_limit(limit: int) -> dict[str, object]:
+class TextLimit(TypedDict):
+    max_length: int
+    validators: list[MaxLengthValidator]
+
+
+def text_limit(limit: int) -> TextLimit:
     """Keyword arguments of a model TextField of at most `limit` characters: the form fields made from it
     (`max_length`) and `full_clean` in the services (the validator) both refuse longer text."""
     return {"max_length": limit, "validators": [text_max_length(limit)]}

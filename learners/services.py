@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from badges.models import Credential
 from kernel.emails import verified_emails
+from kernel.validation import bidi_controls_strip
 from learners.errors import DeletionRefused, ExportTooLarge, ImportUnreadable, LearnerError
 from learners.filenames import file_name_display, file_name_safe
 from learners.models import DidChallenge, ExternalCredential, LearnerDid, LearnerExport, LearnerProfile
@@ -90,7 +91,10 @@ def _describe(credential: dict[str, Any]) -> tuple[str, str, str]:
     identifier = credential.get("id")
     if not isinstance(identifier, str):
         identifier = ""
-    return (name or _text(credential.get("name")))[:300], issuer_name[:300], identifier[:500]
+    # The names are shown in the wallet: another issuer's direction marks must not reorder the page around them
+    # (the credential itself is kept byte for byte in `raw`).
+    name = bidi_controls_strip(name or _text(credential.get("name")))
+    return name[:300], bidi_controls_strip(issuer_name)[:300], identifier[:500]
 
 
 # A wallet is for a person's credentials, not a store for anything: a learner keeps at most this many

@@ -131,3 +131,12 @@ def test_a_5000_deep_svg_badge_is_refused_as_too_complex_not_a_crash():
 def test_png_bombs_and_broken_pngs_are_refused_as_badges(name):
     with pytest.raises(ImageRefused):
         badge_image_from_upload(corpus.PNG_REFUSED[name])
+
+
+def test_imported_names_lose_their_direction_marks_for_display():
+    from learners.services import _describe
+
+    name, issuer, _identifier = _describe({
+        "credentialSubject": {"achievement": {"name": "Svets\u202ening"}}, "issuer": {"name": "Skola\u2067n"},
+    })
+    assert (name, issuer) == ("Svetsning", "Skolan")
