@@ -105,7 +105,7 @@ def _image_refused() -> ApplicationError:
 def _frames_clean(image: Image.Image) -> list[Image.Image]:
     frames = []
     for frame in ImageSequence.Iterator(image):
-        clean = ImageOps.exif_transpose(frame.copy())
+        clean = ImageOps.exif_transpose(frame)  # a new image (the frame itself stays as read)
         # A new image of the same pixels carries none of the original's metadata.
         bare = Image.new(clean.mode, clean.size)
         if clean.mode == "P":

@@ -140,3 +140,36 @@ def test_imported_names_lose_their_direction_marks_for_display():
         "credentialSubject": {"achievement": {"name": "Svets\u202ening"}}, "issuer": {"name": "Skola\u2067n"},
     })
     assert (name, issuer) == ("Svetsning", "Skolan")
+
+
+def test_an_animated_gif_keeps_its_frames_and_loses_its_comment():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from assessment.files import image_metadata_strip
+
+    frames = [Image.new("RGB", (10, 10), colour) for colour in ("red", "green", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], comment=b"secret-comment", duration=50)
+    assert b"secret-comment" in out.getvalue()
+    clean = image_metadata_strip(SimpleUploadedFile("a.gif", out.getvalue()), "image/gif")
+    assert b"secret-comment" not in clean
+    with Image.open(io.BytesIO(clean)) as image:
+        assert image.n_frames == 3
+
+
+def test_a_picture_claiming_gigapixels_is_refused_before_it_is_decoded():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from assessment.files import image_metadata_strip
+    from kernel.errors import ApplicationError
+
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:
+        image_metadata_strip(SimpleUploadedFile("bomb.png", corpus.png_bomb()), "image/png")
+    assert refused.value.code == "image_too_large" and "40 megapixels" in refused.value.message
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:  # over our limit, under Pillow's
+        image_metadata_strip(SimpleUploadedFile("big.png", corpus.png_bomb(8_000)), "image/png")
+    assert "8000 × 8000 pixels" in refused.value.message
