@@ -173,3 +173,24 @@ def test_a_picture_claiming_gigapixels_is_refused_before_it_is_decoded():
     with translation.override("en"), pytest.raises(ApplicationError) as refused:  # over our limit, under Pillow's
         image_metadata_strip(SimpleUploadedFile("big.png", corpus.png_bomb(8_000)), "image/png")
     assert "8000 × 8000 pixels" in refused.value.message
+
+
+@pytest.mark.parametrize("name", ["deep-nesting", "huge-element-count"])
+def test_baking_and_unbaking_walk_deep_or_huge_svg_without_recursing(name):
+    from ob3.baking.svg import bake_svg, unbake_svg
+    from ob3.errors import BakingError
+
+    hostile = corpus.SVG_REFUSED[name] if name != "deep-nesting" else corpus.svg_deep(200_000)
+    with pytest.raises(BakingError, match="no baked credential"):
+        unbake_svg(hostile)
+    baked = bake_svg(hostile, {"id": "urn:uuid:1"})
+    assert unbake_svg(baked) == {"id": "urn:uuid:1"}
+
+
+@pytest.mark.parametrize("name", ["xxe", "external-entity", "billion-laughs"])
+def test_baking_refuses_entity_tricks(name):
+    from ob3.baking.svg import unbake_svg
+    from ob3.errors import BakingError
+
+    with pytest.raises(BakingError):
+        unbake_svg(corpus.SVG_REFUSED[name])
