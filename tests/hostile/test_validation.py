@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from badges.achievements.image_uploads import ImageRefused, badge_image_from_upload
 from badges.achievements.svg_safety import MAX_SVG_DEPTH, UnsafeSvg, svg_sanitise
@@ -43,10 +44,11 @@ def test_an_empty_address_is_left_to_the_field_being_optional():
 
 @pytest.mark.parametrize("name", corpus.BIDI_NAMES)
 def test_names_with_direction_marks_are_refused_with_a_clear_message(name):
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         bidi_controls_refuse(name)
     assert refused.value.code == "bidi_control"
-    assert "direction of the text" in str(refused.value.message)
+    with translation.override("en"):
+        assert "direction of the text" in str(refused.value.message)
 
 
 @pytest.mark.parametrize("name", ["Åsa Öberg", "محمد", "אברהם", "Łukasz", "中文名", "Ana-María O'Neil"])
@@ -121,7 +123,7 @@ def test_nesting_is_allowed_up_to_the_limit_and_refused_beyond_it():
 
 
 def test_a_5000_deep_svg_badge_is_refused_as_too_complex_not_a_crash():
-    with pytest.raises(ImageRefused) as refused:
+    with translation.override("en"), pytest.raises(ImageRefused) as refused:
         badge_image_from_upload(corpus.svg_deep(5_000))
     assert refused.value.code == "svg_too_complex"
     assert "too complex" in refused.value.message
