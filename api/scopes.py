@@ -19,6 +19,8 @@ class Scope(models.TextChoices):
     MANAGE_ACHIEVEMENTS = "manage_achievements", _("Manage micro-credentials: drafts, review, publishing")
     REVOKE = "revoke", _("Revoke and re-issue credentials")
     WEBHOOKS = "webhooks", _("Manage webhooks")
+    # The W3C VC-API (vcapi/): sign any conforming credential the caller writes, as one of the issuer's ids.
+    SIGN_CREDENTIALS = "credentials:sign", _("Sign credentials through the W3C VC-API")
 
 
 # The capabilities a scope can reach (each still only if the token's creator holds it).
@@ -34,6 +36,7 @@ SCOPE_CAPABILITIES: dict[Scope, frozenset[Capability]] = {
     }),
     Scope.REVOKE: frozenset({C.MANAGE_CREDENTIALS}),
     Scope.WEBHOOKS: frozenset({C.MANAGE_MEMBERS}),
+    Scope.SIGN_CREDENTIALS: frozenset({C.AWARD_CREDENTIALS}),
 }
 
 

@@ -93,7 +93,12 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-updated_at", "pk"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The assessment queue (assessment.selectors.assessment_queue): per micro-credential, by state,
+            # the longest-waiting first.
+            models.Index(fields=["achievement", "status", "submitted_at"], name="application_queue"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner or '–'} → {self.achievement}"

@@ -22,6 +22,11 @@ class IdentityKind(models.TextChoices):
     DID_WEB = "did:web", _("Decentralised identifier (did:web)")
 
 
+# A third identity, for signing only: an issuer's did:key (DidKeyIdentity), which generic verifiers resolve
+# offline. Not an IdentityKind: Open Badges credentials and Profiles keep naming the https id or did:web.
+DID_KEY = "did:key"
+
+
 class Issuer(models.Model):
     """An organisation that issues credentials: an Open Badges 3.0 Profile."""
 
@@ -81,7 +86,10 @@ class Issuer(models.Model):
         return self.identity_for(self.identity_kind)
 
     def identity_for(self, identity_kind: str) -> str:
-        """The issuer id under `identity_kind` (a status list keeps the kind it was opened under)."""
+        """The issuer id under `identity_kind` (a status list keeps the kind it was opened under). DID_KEY
+        names the issuer's did:key; DidKeyIdentity.DoesNotExist when it has none."""
+        if identity_kind == DID_KEY:
+            return DidKeyIdentity.objects.get(issuer=self).did
         return self.did if IdentityKind(identity_kind) == IdentityKind.DID_WEB else self.public_id
 
 
@@ -248,3 +256,37 @@ class SigningKey(models.Model):
         if self.status != self.Status.COMPROMISED or self.compromised_since is None:
             return None
         return self.compromised_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class DidKeyIdentity(models.Model):
+    """An issuer's did:key: an Ed25519 key that is its own identifier, so verifiers that resolve only
+    did:key (the W3C VC-API's test suites, most wallets) can check what it signs without fetching anything.
+
+    The key cannot be rotated: a new key would be a new DID, so there is at most one per issuer and it is
+    never deleted while credentials name it. The private half is sealed like a SigningKey's (keystore.py).
+    """
+
+    issuer = models.OneToOneField(Issuer, on_delete=models.PROTECT, related_name="did_key_identity")
+    did = models.CharField(_("decentralised identifier (did:key)"), max_length=120, unique=True, editable=False)
+    thumbprint = models.CharField(max_length=64, unique=True, editable=False)
+    private_key_ciphertext = models.BinaryField(editable=False)
+    key_encryption_key_id = models.CharField(max_length=40, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("did:key identity")
+        verbose_name_plural = _("did:key identities")
+
+    def __repr__(self) -> str:  # free of key material, like SigningKey's
+        return f"<DidKeyIdentity {self.pk} issuer={self.issuer_id}>"
+
+    def __str__(self) -> str:
+        return self.did
+
+    @property
+    def verification_method(self) -> str:
+        """`did:key:z6Mk…#z6Mk…`: the one verification method of the DID's document."""
+        return f"{self.did}#{self.did[len('did:key:'):]}"

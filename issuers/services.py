@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -12,9 +13,12 @@ from django.utils import timezone
 
 from issuers.keystore import jwk_thumbprint, key_encryption_key_id, private_key_open, private_key_seal
 from issuers.logos import LOGO_FORMATS, logo_format
-from issuers.models import IdentityKind, Issuer, SigningKey
+from issuers.models import DidKeyIdentity, IdentityKind, Issuer, SigningKey
 from kernel.stored_files import stored_files_delete_unused
 from ob3.keys import ED25519, RSA, LocalSigner
+
+if TYPE_CHECKING:
+    from kernel.users import User
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +196,11 @@ def signing_keys_rewrap() -> int:
     """Re-seal every private key that is not under the current KEK; returns how many were rewrapped."""
     current_id = key_encryption_key_id(settings.KEY_ENCRYPTION_KEY)
     rewrapped = 0
-    for key in SigningKey.objects.exclude(key_encryption_key_id=current_id).iterator():
+    stale: list[SigningKey | DidKeyIdentity] = [
+        *SigningKey.objects.exclude(key_encryption_key_id=current_id).iterator(),
+        *DidKeyIdentity.objects.exclude(key_encryption_key_id=current_id).iterator(),
+    ]
+    for key in stale:
         signer = private_key_open(
             key.private_key_ciphertext, kek_id=key.key_encryption_key_id, thumbprint=key.thumbprint
         )
@@ -202,3 +210,26 @@ def signing_keys_rewrap() -> int:
         key.save(update_fields=["key_encryption_key_id", "private_key_ciphertext"])
         rewrapped += 1
     return rewrapped
+
+
+def did_key_identity_create(*, issuer: Issuer, by: User | None = None) -> DidKeyIdentity:
+    """The issuer's did:key, made once: a second call returns the existing one (a did:key is its key, so
+    replacing it would orphan every credential that names it)."""
+    existing = DidKeyIdentity.objects.filter(issuer=issuer).first()
+    if existing is not None:
+        return existing
+    signer = LocalSigner.generate(ED25519)
+    public = signer.public_key
+    thumbprint = jwk_thumbprint(public.to_jwk())
+    kek_id, ciphertext = private_key_seal(signer, thumbprint=thumbprint)
+    with transaction.atomic():
+        Issuer.objects.select_for_update().filter(pk=issuer.pk).first()  # two clicks make one identity
+        existing = DidKeyIdentity.objects.filter(issuer=issuer).first()
+        if existing is not None:
+            return existing
+        identity = DidKeyIdentity.objects.create(
+            issuer=issuer, did=public.to_did_key(), thumbprint=thumbprint, private_key_ciphertext=ciphertext,
+            key_encryption_key_id=kek_id, created_by=by,
+        )
+    logger.info("did:key identity created", extra={"issuer_id": issuer.pk, "did": identity.did})
+    return identity

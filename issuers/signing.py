@@ -5,6 +5,10 @@ the verification method a proof or VC-JWT `kid` points at under each identity ki
 |----------|---------------------------------|---------------------------------|
 | https    | `{public_id}/keys/{thumbprint}` | `{public_id}/keys/{thumbprint}` |
 | did:web  | `{did}#{publicKeyMultibase}`    | `{did}#{thumbprint}`            |
+| did:key  | `{did}#{publicKeyMultibase}`    | (none)                          |
+
+did:key is the one identity with its own key (DidKeyIdentity): the key is the identifier, so it is never the
+issuer's SigningKey and never rotates.
 
 The https key URL has no fragment on purpose: an HTTP fetch drops fragments, so only a fragment-less URL
 returns the key itself (a Multikey document or a JWK) to verifiers that dereference it literally.
@@ -13,7 +17,7 @@ returns the key itself (a Multikey document or a JWK) to verifiers that derefere
 from __future__ import annotations
 
 from issuers.keystore import private_key_open
-from issuers.models import IdentityKind, Issuer, SigningKey
+from issuers.models import DID_KEY, DidKeyIdentity, IdentityKind, Issuer, SigningKey
 from ob3.keys import Signer
 
 
@@ -54,9 +58,24 @@ def active_key(issuer: Issuer, kind: str) -> SigningKey:
 def signer_for(issuer: Issuer, kind: str, *, identity_kind: str | None = None) -> tuple[Signer, str]:
     """(signer, verification method id) for the issuer's active key of `kind`, named under
     `identity_kind`: a status list passes the kind it was opened under, everything else the issuer's
-    current one (the default)."""
+    current one (the default). Under DID_KEY, the issuer's did:key (Ed25519 only)."""
+    if identity_kind == DID_KEY:
+        if kind != SigningKey.Kind.ED25519:
+            raise NoActiveSigningKey(issuer, f"{kind} did:key")
+        return did_key_signer(issuer)
     key = active_key(issuer, kind)
     signer = private_key_open(
         key.private_key_ciphertext, kek_id=key.key_encryption_key_id, thumbprint=key.thumbprint
     )
     return signer, verification_method_id(key, identity_kind)
+
+
+def did_key_signer(issuer: Issuer) -> tuple[Signer, str]:
+    """(signer, verification method) of the issuer's did:key; raises NoActiveSigningKey when it has none."""
+    identity = DidKeyIdentity.objects.filter(issuer=issuer).first()
+    if identity is None:
+        raise NoActiveSigningKey(issuer, DID_KEY)
+    signer = private_key_open(
+        identity.private_key_ciphertext, kek_id=identity.key_encryption_key_id, thumbprint=identity.thumbprint
+    )
+    return signer, identity.verification_method

@@ -6,6 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,6 +67,8 @@ class Notice(models.Model):
         indexes = [
             models.Index(fields=["state", "user"], name="notice_state_user"),
             models.Index(fields=["email", "created_at"], name="notice_email_created"),
+            # A bounce names an address in any case (notifications.bounces compares case-insensitively).
+            models.Index(Upper("email"), F("sent_at"), name="notice_email_upper_sent"),
         ]
 
     def __str__(self) -> str:

@@ -145,6 +145,15 @@ class PublicKey:
             raise KeyFormatError(f"malformed {kty} JWK: {exc}") from None
         raise KeyFormatError(f"unsupported JWK (kty={kty!r}, crv={jwk.get('crv')!r})")
 
+    def to_did_key(self) -> str:
+        """`did:key:z6Mk…`: the DID that is this (Ed25519 or P-256) key, resolvable by anyone offline."""
+        return "did:key:" + self.to_multikey()
+
+    def did_key_verification_method(self) -> str:
+        """`did:key:z6Mk…#z6Mk…`: the verification method a did:key's DID document gives its one key."""
+        multikey = self.to_multikey()
+        return f"did:key:{multikey}#{multikey}"
+
     @classmethod
     def from_did_key(cls, did: str) -> PublicKey:
         """The key of a `did:key:z…` identifier or DID URL."""

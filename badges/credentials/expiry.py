@@ -42,13 +42,14 @@ def credentials_due_for_expiry_reminder(*, now: datetime) -> QuerySet[Credential
     renewed_since = Credential.objects.filter(
         Q(achievement=OuterRef("achievement")) | Q(achievement__previous_version=OuterRef("achievement")),
         issuer=OuterRef("issuer"),
-        recipient_email__iexact=OuterRef("recipient_email"),
+        recipient_email=OuterRef("recipient_email"),  # both stored lower-cased (credential_issue)
         created_at__gt=OuterRef("created_at"),
         status__in=LIVE_RENEWAL,
     )
     return (
+        # The outer bound repeats what `within` implies, so the reminder index is read for that range only.
         Credential.objects.filter(within, status=Credential.Status.ISSUED, expiry_reminded_at__isnull=True,
-                                  valid_until__gt=now)
+                                  valid_until__gt=now, valid_until__lte=now + timedelta(days=max(reminder_days)))
         .exclude(renewals__status__in=LIVE_RENEWAL)
         .exclude(Exists(renewed_since))
         .select_related("issuer", "achievement")

@@ -7,9 +7,27 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from badges.models import Credential
+from badges.models import Achievement, Credential
 from issuers.models import Issuer
 from kernel.lookups import first_or_none
+
+# --- What a credential is now -------------------------------------------------------------------------
+CREDENTIAL_STATES = ("pending", "issued", "failed", "revoked", "expired")
+
+
+def credential_state(credential: Credential, *, now: datetime | None = None) -> str:
+    """The one rule for what a credential is right now: pending (not signed yet), issued (valid now),
+    failed, revoked, or expired. Expired means its validUntil has passed (`<= now`), as ob3's verifier
+    decides; a revoked credential stays revoked whatever its dates."""
+    if credential.status == Credential.Status.REVOKED or credential.revoked_at is not None:
+        return "revoked"
+    if credential.status in (Credential.Status.PENDING, Credential.Status.SIGNING):
+        return "pending"
+    if credential.status == Credential.Status.FAILED:
+        return "failed"
+    if credential.valid_until is not None and credential.valid_until <= (now or timezone.now()):
+        return "expired"
+    return "issued"
 
 
 # --- Selectors -----------------------------------------------------------------------------------------
@@ -22,9 +40,15 @@ def credential_list_for_issuer(
     credentials = Credential.objects.filter(issuer=issuer).select_related("achievement").order_by("-created_at", "-pk")
     search = search.strip()
     if search:
+        # The issuer's achievements are few: matching them first keeps every branch of the OR on the
+        # credential table, where PostgreSQL combines its indexes (trigram indexes on name and e-mail, and
+        # the achievement foreign key) instead of reading all of the issuer's credentials.
+        achievements = list(
+            Achievement.objects.filter(issuer=issuer, name__icontains=search).values_list("pk", flat=True)
+        )
         credentials = credentials.filter(
             Q(recipient_name__icontains=search) | Q(recipient_email__icontains=search.lower())
-            | Q(achievement__name__icontains=search)
+            | Q(achievement__in=achievements)
         )
     if state == "revoked":
         credentials = credentials.filter(status=Credential.Status.REVOKED)

@@ -102,6 +102,33 @@ def credential_status_allocate(*, credential: Credential) -> StatusEntry:
     return status_entry_for(credential)
 
 
+def status_index_allocate(*, issuer: Issuer, identity_kind: str) -> tuple[StatusList, int]:
+    """A random free index in one of the issuer's open revocation lists opened under `identity_kind`, for a
+    credential signed outside the platform's Credential records (the W3C VC-API keeps its own); the caller
+    stores the pair. A new list is signed before it is returned, so nothing ever points at an unpublished list."""
+    with transaction.atomic():
+        status_list = (
+            StatusList.objects.select_for_update()
+            .filter(issuer=issuer, purpose=StatusList.Purpose.REVOCATION, identity_kind=identity_kind, is_full=False)
+            .order_by("pk")
+            .first()
+        ) or StatusList.objects.create(
+            issuer=issuer, purpose=StatusList.Purpose.REVOCATION, identity_kind=identity_kind,
+            size=StatusList.MIN_SIZE, bits=bytes(new_status_list(StatusList.MIN_SIZE)),
+            allocated=bytes(new_status_list(StatusList.MIN_SIZE)),
+        )
+        allocated = bytearray(status_list.allocated)
+        index = random_free_index(allocated, _rng)
+        set_bit(allocated, index)
+        status_list.allocated = bytes(allocated)
+        status_list.allocated_count += 1
+        status_list.is_full = status_list.allocated_count >= status_list.size
+        status_list.save(update_fields=["allocated", "allocated_count", "is_full"])
+    if status_list.document is None:
+        status_list = status_list_sign(status_list=status_list)
+    return status_list, index
+
+
 def status_list_set_revoked(*, status_list_id: int, index: int) -> None:
     """Set a bit. The caller holds the transaction; the list is re-signed after it commits."""
     status_list = StatusList.objects.select_for_update().get(pk=status_list_id)

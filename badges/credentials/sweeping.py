@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from badges.credentials.events import credential_event_record
@@ -20,15 +21,21 @@ SWEEP_BATCH_SIZE = 500
 
 
 # --- Sweeping ------------------------------------------------------------------------------------------
+def credentials_stuck(*, stale_before: datetime) -> QuerySet[Credential]:
+    """The next batch to sweep, oldest first: PENDING rows untouched and SIGNING rows claimed before
+    `stale_before` (the index `credential_in_flight` holds only rows in these two states)."""
+    return Credential.objects.filter(
+        Q(status=Credential.Status.PENDING, updated_at__lt=stale_before)
+        | Q(status=Credential.Status.SIGNING, claimed_at__lt=stale_before)
+    ).order_by("pk")[:SWEEP_BATCH_SIZE]
+
+
 def credential_sweep_stale() -> int:
     """Queue again what got stuck: PENDING rows nobody signed, SIGNING rows whose worker vanished.
     Rows that used up their attempts are marked FAILED instead. Returns how many were re-queued."""
     now = timezone.now()
     stale_before = claim_is_stale_before(now)
-    stuck = Credential.objects.filter(
-        Q(status=Credential.Status.PENDING, updated_at__lt=stale_before)
-        | Q(status=Credential.Status.SIGNING, claimed_at__lt=stale_before)
-    ).order_by("pk")[:SWEEP_BATCH_SIZE]
+    stuck = credentials_stuck(stale_before=stale_before)
     requeued = 0
     for credential_id, status, attempts in stuck.values_list("pk", "status", "attempts"):
         with transaction.atomic():

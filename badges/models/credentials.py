@@ -91,7 +91,29 @@ class Credential(models.Model):
         verbose_name = _("credential")
         verbose_name_plural = _("credentials")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        # Every lookup a page or task makes (docs/performance.md, "Growth"). `updated_at`, `share_enabled`,
+        # `first_shared_at` and `claimed_at` are in no index, so the updates after issuing (sharing, claiming)
+        # can be HOT updates that leave no dead index entries.
+        indexes = [
+            # The console's and the API's credential lists: one issuer's, newest first.
+            models.Index(fields=["issuer", "created_at", "id"], name="credential_issuer_created"),
+            # The same lists filtered by state (revoked, issued, pending, failed).
+            models.Index(fields=["issuer", "status", "created_at", "id"], name="credential_issuer_state"),
+            # Expiring soon (console) and the expired state: issued credentials by end of validity.
+            models.Index(fields=["issuer", "status", "valid_until"], name="credential_issuer_expiry"),
+            # The wallet and every other lookup of a person's credentials: stored lower-cased (credential_issue),
+            # so they are compared exactly.
+            models.Index(fields=["recipient_email"], name="credential_recipient_email"),
+            # The daily expiry reminders: only the credentials still to be reminded.
+            models.Index(
+                fields=["valid_until"], name="credential_reminder_due",
+                condition=models.Q(status="issued", expiry_reminded_at__isnull=True, valid_until__isnull=False),
+            ),
+            # The sweeper: only credentials waiting for or in signing, a few rows however large the table.
+            models.Index(
+                fields=["id"], name="credential_in_flight", condition=models.Q(status__in=("pending", "signing"))
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["status_list", "status_list_index"], name="credential_status_index_once"),
             # A credential is re-issued once (a failed renewal may be tried again): two clicks, two tabs or

@@ -128,8 +128,25 @@ export async function issueDi({credential, keyPair, documentLoader}) {
   return vc.issue({credential: structuredClone(credential), suite, documentLoader});
 }
 
+/**
+ * A presentation signed with @digitalbazaar/vc `signPresentation` (an eddsa-rdfc-2022 `authentication`
+ * proof) by a fresh did:key holder, for the verifier's `challenge` and `domain`.
+ */
+export async function signPresentation({presentation, challenge, domain}) {
+  const keyPair = await Ed25519Multikey.generate();
+  const did = `did:key:${keyPair.publicKeyMultibase}`;
+  keyPair.controller = did;
+  keyPair.id = `${did}#${keyPair.publicKeyMultibase}`;
+  const suite = new DataIntegrityProof({signer: keyPair.signer(), cryptosuite: eddsaRdfc2022});
+  return vc.signPresentation({
+    presentation: {...structuredClone(presentation), holder: did}, suite, challenge, domain,
+    documentLoader: makeDocumentLoader()
+  });
+}
+
 export const OPERATIONS = {
   'verify-di': verifyDi,
+  'sign-presentation': signPresentation,
   canon,
   'canon-dataset': canonDataset,
   'verify-jwt': verifyJwt

@@ -29,6 +29,7 @@ LEGACY_CRYPTOSUITE = "eddsa-2022"  # same algorithm under its pre-REC name; acce
 # VC 1.1-era OB 3.0 credentials: the same hashing and signature, without `cryptosuite`.
 LEGACY_PROOF_TYPE = "Ed25519Signature2020"
 PROOF_PURPOSE = "assertionMethod"
+AUTHENTICATION = "authentication"  # a holder's proof on a presentation, with `challenge` and `domain`
 
 # xsd:dateTime as Data Integrity requires for `created`/`expires` (timezone optional in XSD).
 _XSD_DATETIME = re.compile(
@@ -70,10 +71,14 @@ def sign_credential(
     created: datetime,
     loader: DocumentLoader = DEFAULT_LOADER,
     canonicalizer: Canonicalizer | None = None,
+    proof_purpose: str = PROOF_PURPOSE,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> dict[str, Any]:
     """Return a copy of `document` with an `eddsa-rdfc-2022` proof appended to `proof` (an array).
 
-    Refuses (SafeModeError) a document in which any term is undefined or would be dropped.
+    Refuses (SafeModeError) a document in which any term is undefined or would be dropped. A presentation
+    is signed with `proof_purpose=AUTHENTICATION` and the verifier's `challenge` and `domain`.
     """
     if signer.public_key.kind != ED25519:
         raise SigningError("eddsa-rdfc-2022 needs an Ed25519 key")
@@ -84,8 +89,12 @@ def sign_credential(
         "cryptosuite": CRYPTOSUITE,
         "created": format_datetime(created),
         "verificationMethod": verification_method,
-        "proofPurpose": PROOF_PURPOSE,
+        "proofPurpose": proof_purpose,
     }
+    if challenge is not None:
+        options["challenge"] = challenge
+    if domain is not None:
+        options["domain"] = domain
     canon = canonicalizer or _default_canonicalizer(loader)
     signature = signer.sign(hash_data(document, options, canonicalizer=canon))
     existing = document.get("proof", [])
@@ -104,7 +113,7 @@ class ProofCheck:
     warning: bool = False
 
 
-def check_proof_shape(proof: Any) -> ProofCheck:
+def check_proof_shape(proof: Any, *, purpose: str = PROOF_PURPOSE) -> ProofCheck:
     """Everything about a proof that can be judged without keys or canonicalisation."""
     if not isinstance(proof, dict):
         return ProofCheck(False, "proof is not an object")
@@ -112,8 +121,8 @@ def check_proof_shape(proof: Any) -> ProofCheck:
         return ProofCheck(False, f"unsupported proof type {proof.get('type')!r} (expected {PROOF_TYPE})")
     if proof["type"] == PROOF_TYPE and proof.get("cryptosuite") not in (CRYPTOSUITE, LEGACY_CRYPTOSUITE):
         return ProofCheck(False, f"unsupported cryptosuite {proof.get('cryptosuite')!r} (expected {CRYPTOSUITE})")
-    if proof.get("proofPurpose") != PROOF_PURPOSE:
-        return ProofCheck(False, f"proofPurpose must be {PROOF_PURPOSE!r}, not {proof.get('proofPurpose')!r}")
+    if proof.get("proofPurpose") != purpose:
+        return ProofCheck(False, f"proofPurpose must be {purpose!r}, not {proof.get('proofPurpose')!r}")
     created = proof.get("created")
     if created is not None and (not isinstance(created, str) or not _XSD_DATETIME.fullmatch(created)):
         return ProofCheck(False, f"proof 'created' is not a valid dateTime: {created!r}")
@@ -132,9 +141,10 @@ def verify_proof(
     public_key: PublicKey,
     loader: DocumentLoader = DEFAULT_LOADER,
     canonicalizer: Canonicalizer | None = None,
+    purpose: str = PROOF_PURPOSE,
 ) -> ProofCheck:
-    """Check one `eddsa-rdfc-2022` proof of `document` against `public_key`."""
-    shape = check_proof_shape(proof)
+    """Check one `eddsa-rdfc-2022` proof of `document` against `public_key`, made for `purpose`."""
+    shape = check_proof_shape(proof, purpose=purpose)
     if not shape.passed:
         return shape
     if public_key.kind != ED25519:

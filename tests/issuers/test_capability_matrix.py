@@ -94,6 +94,8 @@ VIEWS = [
     View("webhooks_console:rotate", C.MANAGE_MEMBERS, "post", target="endpoint"),
     View("webhooks_console:delete", C.MANAGE_MEMBERS, "post", target="endpoint"),
     View("webhooks_console:replay", C.MANAGE_MEMBERS, "post", target="endpoint delivery"),
+    View("vcapi_console:did-key", C.EDIT_PROFILE),
+    View("vcapi_console:did-key", C.EDIT_PROFILE, "post"),
 ]
 # Where a member lands once allowed: the page itself, or a redirect after a POST that did its work.
 ALLOWED = {200, 302}
