@@ -45,6 +45,7 @@ from badges.models import Credential
 from issuers.models import Issuer, IssuerMember
 from issuers.roles import Capability
 from kernel.public_urls import public_url
+from learners.filenames import attachment_header
 
 S = Credential.Status
 # The list's `state` filter, as the console's selector names it, or as stored statuses.
@@ -211,7 +212,7 @@ class CredentialDownloadView(APIView):
         if fmt == "json" and request.get_preferred_type([media_type, JSON_LD]) == JSON_LD:
             media_type = JSON_LD
         response = HttpResponse(_file_bytes(credential, fmt), content_type=media_type)
-        response["Content-Disposition"] = f'attachment; filename="credential-{credential.public_id}.{fmt}"'
+        response["Content-Disposition"] = attachment_header(f"credential-{credential.public_id}.{fmt}")
         return response
 
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -69,6 +71,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, ApplicationError):
         code_status = STATUS_OF_CODE.get(exc.code, status.HTTP_422_UNPROCESSABLE_ENTITY)
         return problem_response(code_status, exc.code, exc.message, " ".join(exc.details))
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Django refuses the body before any parser reads it; a 400 that says so, not a server error.
+        return problem_response(status.HTTP_400_BAD_REQUEST, "request_too_large", _(
+            "The request is larger than this API accepts (%(size)s). Send less at once."
+        ) % {"size": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)})
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -8,13 +8,14 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from django.core.files.base import File
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessment.files import evidence_storage, sniff_upload
+from assessment.files import IMAGE_FORMATS, evidence_storage, image_metadata_strip, sniff_upload
 from assessment.models import Application, AssessmentAuditEvent, Evidence, Submission
 from assessment.queue_notices import assessors_notify_submitted
 from assessment.selectors import application_open, evidence_current
@@ -29,6 +30,7 @@ from assessment.workflow import (
 )
 from badges.models import Achievement, LearningOutcome
 from kernel.errors import ApplicationError
+from learners.filenames import file_name_display
 from webhooks.events import EventType
 
 if TYPE_CHECKING:
@@ -85,15 +87,20 @@ def _check_evidence_input(*, title: str, narrative: str, url: str, upload: Uploa
         raise ApplicationError("title_missing", _("Give the evidence a short title."))
 
 
-def _evidence_file_store(evidence: Evidence, upload: UploadedFile) -> None:
+def _evidence_file_prepare(evidence: Evidence, upload: UploadedFile) -> tuple[str, File]:
+    """The storage name and content of an upload (checked, pictures without their metadata); stores nothing."""
     sniffed = sniff_upload(upload)
+    content: File = File(upload)
+    size = sniffed.size
+    if sniffed.content_type in IMAGE_FORMATS:  # pictures keep their pixels, never their metadata (GPS…)
+        content = ContentFile(image_metadata_strip(upload, sniffed.content_type))
+        size = content.size
     evidence.kind = Evidence.Kind.FILE
-    evidence.original_name = (upload.name or "")[-255:]
+    evidence.original_name = file_name_display(upload.name or "")[-255:]
     evidence.content_type = sniffed.content_type
-    evidence.size = sniffed.size
+    evidence.size = size
     # A random name under the application's folder: nothing the learner typed reaches the storage path.
-    name = f"{evidence.application.public_id}/{uuid.uuid4()}.{sniffed.extension}"
-    evidence.file.name = evidence_storage().save(name, File(upload))
+    return f"{evidence.application.public_id}/{uuid.uuid4()}.{sniffed.extension}", content
 
 
 @transaction.atomic
@@ -116,16 +123,20 @@ def evidence_add(
     title, narrative, url = title.strip(), narrative.strip(), url.strip()
     _check_evidence_input(title=title, narrative=narrative, url=url, upload=upload)
     evidence = Evidence(
-        application=application, outcome=outcome, title=title[:200], narrative=narrative, is_public=is_public
+        application=application, outcome=outcome, title=title, narrative=narrative, is_public=is_public
     )
-    if upload is not None:
-        _evidence_file_store(evidence, upload)
-    elif url:
+    prepared = _evidence_file_prepare(evidence, upload) if upload is not None else None
+    if prepared is None and url:
         evidence.kind = Evidence.Kind.LINK
         evidence.url = url
-    else:
+    elif prepared is None:
         evidence.kind = Evidence.Kind.TEXT
-    evidence.full_clean(exclude=["file"])
+    try:
+        evidence.full_clean(exclude=["file"])
+    except ValidationError as error:  # too long, a hidden direction mark, a private address: nothing is kept
+        raise ApplicationError("evidence_invalid", " ".join(error.messages)) from None
+    if prepared is not None:
+        evidence.file.name = evidence_storage().save(*prepared)
     evidence.save()
     audit_record(
         achievement=application.achievement,

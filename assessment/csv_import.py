@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from kernel.validation import BIDI_CONTROLS
+
 MAX_FILE_BYTES = 1024 * 1024
 NAME_MAX_LENGTH = 200
 # A cell starting with one of these is run as a formula when the list is opened in a spreadsheet.
@@ -130,6 +132,8 @@ def _check_row(parsed: ParsedList, seen: dict[str, int], line: int, cells: list[
         problems.append(_("a name cannot start with =, +, -, or @"))
     if len(name) > NAME_MAX_LENGTH:
         problems.append(_("the name is longer than %(max)s characters") % {"max": NAME_MAX_LENGTH})
+    if BIDI_CONTROLS.search(name + email):
+        problems.append(_("the row contains invisible characters that change the direction of the text"))
     if any(ord(char) < 32 for char in name + email):
         problems.append(_("the row contains control characters"))
     if problems:

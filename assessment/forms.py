@@ -14,6 +14,7 @@ from assessment.models import Application, Assessment
 from badges.models import Achievement, LearningOutcome
 from issuers.models import Issuer
 from kernel.errors import ApplicationError
+from kernel.validation import TEXT_LONG, bidi_controls_refuse, public_url_validator
 
 
 def add_refusal_to_form(form: forms.BaseForm, refusal: ApplicationError) -> None:
@@ -24,10 +25,14 @@ def add_refusal_to_form(form: forms.BaseForm, refusal: ApplicationError) -> None
 
 
 class EvidenceForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("A few words, e.g. “Work schedule I made”."))
+    title = forms.CharField(
+        label=_("Title"), max_length=200, validators=[bidi_controls_refuse],
+        help_text=_("A few words, e.g. “Work schedule I made”."),
+    )
     narrative = forms.CharField(
         label=_("Describe what you did and what it shows"),
         required=False,
+        max_length=TEXT_LONG,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     file = forms.FileField(
@@ -40,6 +45,7 @@ class EvidenceForm(forms.Form):
         required=False,
         max_length=1000,
         assume_scheme="https",
+        validators=[public_url_validator],
         help_text=_("An https:// address, e.g. to a video or a portfolio."),
     )
     is_public = forms.BooleanField(
@@ -79,7 +85,7 @@ class MentorInviteForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LONG)
 
 
 class QueueFilterForm(forms.Form):
@@ -112,6 +118,7 @@ class AssessmentForm(forms.Form):
     comment = forms.CharField(
         label=_("Feedback to the learner"),
         required=False,
+        max_length=TEXT_LONG,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Needed when you ask for a revision or do not approve: tell the learner what is missing."),
     )
@@ -130,7 +137,8 @@ class AssessmentForm(forms.Form):
                 empty_label=None,
             )
             self.fields[comment_name] = forms.CharField(
-                label=_("Comment on this outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Comment on this outcome"), required=False, max_length=TEXT_LONG,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.outcome_fields.append((outcome, self[level_name], self[comment_name]))
         per_outcome = [name for name in self.fields if name not in ("decision", "comment")]
@@ -152,6 +160,7 @@ class AwardOneForm(forms.Form):
         label=_("Recipient's name (optional)"),
         required=False,
         max_length=200,
+        validators=[bidi_controls_refuse],
         help_text=_("Shown in the credential. Leave empty to identify the recipient only by e-mail."),
     )
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from badges.models import Achievement, Credential, LearningOutcome, RubricLevel
 from issuers.models import Issuer
 from kernel.append_only import AppendOnlyEvent
+from kernel.validation import TEXT_LONG, bidi_controls_refuse, public_url_validator, text_limit
 
 
 class AchievementAssessmentPolicy(models.Model):
@@ -76,7 +77,7 @@ class Application(models.Model):
         default=False,
         help_text=_("Without it, the credential names you only through your e-mail address, which stays hidden."),
     )
-    recipient_name = models.CharField(_("name to show"), max_length=200, blank=True)
+    recipient_name = models.CharField(_("name to show"), max_length=200, blank=True, validators=[bidi_controls_refuse])
     # The learner's language when they started: e-mails about the application are written in it.
     language = models.CharField(max_length=10, blank=True, editable=False)
     credential = models.OneToOneField(
@@ -129,9 +130,9 @@ class Evidence(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
     outcome = models.ForeignKey(LearningOutcome, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    narrative = models.TextField(_("description"), blank=True)
-    url = models.URLField(_("web address"), max_length=1000, blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[bidi_controls_refuse])
+    narrative = models.TextField(_("description"), **text_limit(TEXT_LONG), blank=True)
+    url = models.URLField(_("web address"), max_length=1000, blank=True, validators=[public_url_validator])
     file = models.FileField(_("file"), max_length=300, blank=True)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
@@ -186,7 +187,7 @@ class Assessment(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="assessments")
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
-    comment = models.TextField(_("feedback to the learner"), blank=True)
+    comment = models.TextField(_("feedback to the learner"), **text_limit(TEXT_LONG), blank=True)
     created_at = models.DateTimeField(_("assessed"), auto_now_add=True)
 
     class Meta:
@@ -207,7 +208,7 @@ class OutcomeScore(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     outcome = models.ForeignKey(LearningOutcome, on_delete=models.PROTECT, related_name="+")
     level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), **text_limit(TEXT_LONG), blank=True)
 
     class Meta:
         verbose_name = _("outcome score")
@@ -249,7 +250,7 @@ class MentorInvitation(models.Model):
 class MentorComment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="mentor_comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    body = models.TextField(_("comment"))
+    body = models.TextField(_("comment"), **text_limit(TEXT_LONG))
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:

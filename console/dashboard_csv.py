@@ -19,6 +19,8 @@ from badges.models import Achievement
 from console.dashboard_tables import Group
 from console.periods import Period
 from issuers.models import Issuer
+from kernel.spreadsheets import spreadsheet_text
+from learners.filenames import attachment_header
 
 BYTE_ORDER_MARK = "\ufeff"
 
@@ -41,16 +43,20 @@ def dashboard_csv_response(
     delimiter = ";" if (get_language() or "").startswith("sv") else ","
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter)
-    writer.writerow([gettext("Issuer"), issuer.name])
+    # Names and labels are text people typed: never let a spreadsheet read one as a formula.
+    writer.writerow([gettext("Issuer"), spreadsheet_text(issuer.name)])
     scope = achievement.name if achievement else gettext("All micro-credentials")
-    writer.writerow([gettext("Micro-credential"), scope])
+    writer.writerow([gettext("Micro-credential"), spreadsheet_text(scope)])
     writer.writerow([gettext("From"), period.first_day.isoformat()])
     writer.writerow([gettext("To"), period.last_day.isoformat()])
     writer.writerow([])
     writer.writerow([gettext("Group"), gettext("Figure"), gettext("Value"), gettext("Unit")])
     for group in groups:
         for row in group.rows:
-            writer.writerow([str(group.title), str(row.label), _number(row.value), str(row.unit)])
+            writer.writerow([
+                spreadsheet_text(group.title), spreadsheet_text(row.label), _number(row.value),
+                spreadsheet_text(row.unit),
+            ])
     response = HttpResponse(BYTE_ORDER_MARK + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{dashboard_filename(issuer, period)}"'
+    response["Content-Disposition"] = attachment_header(dashboard_filename(issuer, period))
     return response

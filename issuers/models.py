@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from issuers import identifiers
 from issuers.countries import validate_country_code
 from issuers.roles import Capability, Role, capabilities_of, roles_with
+from kernel.validation import TEXT_LONG, bidi_controls_refuse, public_url_validator, text_limit
 
 
 class IdentityKind(models.TextChoices):
@@ -32,11 +33,11 @@ class Issuer(models.Model):
     IdentityKind = IdentityKind
 
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    url = models.URLField(_("website"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[bidi_controls_refuse])
+    url = models.URLField(_("website"), blank=True, validators=[public_url_validator])
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), **text_limit(TEXT_LONG), blank=True)
     image = models.ImageField(_("logo"), upload_to="issuers/", blank=True)
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from issuers.keystore import jwk_thumbprint, key_encryption_key_id, private_key_open, private_key_seal
 from issuers.logos import LOGO_FORMATS, logo_format
 from issuers.models import DidKeyIdentity, IdentityKind, Issuer, SigningKey
+from kernel.stored_files import stored_files_delete_unused
 from ob3.keys import ED25519, RSA, LocalSigner
 
 if TYPE_CHECKING:
@@ -112,6 +113,11 @@ def issuer_profile_update(
         if image_format is None:
             raise ValueError("the logo must be a PNG or JPEG within the size limits")
         extension = LOGO_FORMATS[image_format]
+        stored_files_delete_unused(
+            storage=issuer.image.storage,
+            names=[Issuer.objects.filter(pk=issuer.pk).values_list("image", flat=True).get() or ""],
+            in_use=lambda name: Issuer.objects.filter(image=name).exists(),
+        )
         issuer.image.save(f"{issuer.slug}.{extension}", image, save=False)
         changed.append("image")
     if identity_kind is not None:

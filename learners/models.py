@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kernel.validation import bidi_controls_refuse
+
 
 def new_public_handle() -> str:
     """An opaque, unguessable address for a public profile; it says nothing about the person."""
@@ -27,7 +29,7 @@ class LearnerProfile(models.Model):
     # Off by default: nothing about a learner is public until they say so.
     public_profile_enabled = models.BooleanField(_("public profile"), default=False)
     display_name = models.CharField(
-        _("name on your public page"), max_length=200, blank=True,
+        _("name on your public page"), max_length=200, blank=True, validators=[bidi_controls_refuse],
         help_text=_("Leave empty to show no name."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from badges.models import Credential
 from kernel.emails import verified_emails
+from kernel.validation import bidi_controls_strip
 from learners.errors import DeletionRefused, ExportTooLarge, ImportUnreadable, LearnerError
-from learners.filenames import file_name_safe
+from learners.filenames import file_name_display, file_name_safe
 from learners.models import DidChallenge, ExternalCredential, LearnerDid, LearnerExport, LearnerProfile
 from learners.selectors import credential_state
 from learners.signals import learner_erase, learner_export_collect
@@ -90,18 +91,29 @@ def _describe(credential: dict[str, Any]) -> tuple[str, str, str]:
     identifier = credential.get("id")
     if not isinstance(identifier, str):
         identifier = ""
-    return (name or _text(credential.get("name")))[:300], issuer_name[:300], identifier[:500]
+    # The names are shown in the wallet: another issuer's direction marks must not reorder the page around them
+    # (the credential itself is kept byte for byte in `raw`).
+    name = bidi_controls_strip(name or _text(credential.get("name")))
+    return name[:300], bidi_controls_strip(issuer_name)[:300], identifier[:500]
 
 
-def external_credential_import(*, user: User, data: bytes | str, filename: str = "") -> ExternalCredential:
+# A wallet is for a person's credentials, not a store for anything: a learner keeps at most this many
+# imported ones (deleting one makes room).
+IMPORTS_MAX_PER_LEARNER = 200
+
+
+def external_credential_import(
+    *, user: User, data: bytes | str, filename: str = "", keep_invalid: bool = False
+) -> ExternalCredential:
     """Verify `data` (a file's bytes, or pasted text) offline and keep it in the learner's wallet with ob3's
     verdict and every check.
 
     Offline: this site's issuers' keys and status lists come from the database, nothing is fetched from
     another site, so another issuer's credential reads "unconfirmed" (the page says why and what to do).
     Raises ImportUnreadable when there is no credential to keep (too large, over one of ob3's limits, not a
-    credential, broken file); nothing is stored then. A credential that fails verification is kept with
-    its verdict, so the learner can see why.
+    credential, broken file); nothing is stored then. A credential whose verdict is "invalid" (its proof or
+    its data fails) is kept, with the reason, only when the learner asked for that (`keep_invalid`);
+    otherwise ImportUnreadable("invalid") tells them why. No more than IMPORTS_MAX_PER_LEARNER are kept.
     """
     data = data.encode("utf-8") if isinstance(data, str) else data
     # One limit with the check-a-credential page: its form stops a large file, this stops pasted text
@@ -126,13 +138,23 @@ def external_credential_import(*, user: User, data: bytes | str, filename: str =
         existing = ExternalCredential.objects.filter(user=user, credential_id=credential_id).first()
         if existing is not None:
             return existing
+    if result.verdict == "invalid" and not keep_invalid:
+        reason = next((c.reason for c in result.checks if not c.passed), "")
+        raise ImportUnreadable("invalid", _(
+            "This credential is not valid, so we did not add it to your wallet. Details: %(reason)s If you want to "
+            "keep it anyway, for example to show the issuer, add it again and tick “Keep it even if it is not "
+            "valid”.") % {"reason": reason})
+    if ExternalCredential.objects.filter(user=user).count() >= IMPORTS_MAX_PER_LEARNER:
+        raise ImportUnreadable("too_many", _(
+            "Your wallet already holds %(max)s credentials from elsewhere, the most it keeps. Delete some you no "
+            "longer need and try again.") % {"max": IMPORTS_MAX_PER_LEARNER})
     report = result.to_dict()
     report.pop("credential", None)  # kept in `raw`; the report stays small
     return ExternalCredential.objects.create(
         user=user,
         format=result.format,
         raw=data,
-        original_filename=filename[:255],
+        original_filename=file_name_display(filename)[:255],
         credential_id=credential_id,
         name=name,
         issuer_name=issuer_name,

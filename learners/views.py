@@ -214,12 +214,13 @@ def credential_share(request: AuthenticatedHttpRequest, public_id: str) -> HttpR
 @require_http_methods(["GET", "POST"])
 def credential_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A credential from elsewhere, sent through the check-a-credential form (and its size limit). Anything
-    readable is kept with its verdict, a failing one too, so the learner sees why."""
+    readable is kept with its verdict; an invalid one only when the learner ticks "keep it anyway"."""
     form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     if request.method == "POST" and form.is_valid():
         try:
             external = services.external_credential_import(
-                user=request.user, data=form.data_to_check(), filename=form.file_name()
+                user=request.user, data=form.data_to_check(), filename=form.file_name(),
+                keep_invalid=request.POST.get("keep_invalid") == "on",
             )
         except ImportUnreadable as refusal:
             form.add_error(None, refusal.message)

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 
 from badges.achievements import images
 from badges.achievements.image_uploads import BadgeImage
 from badges.achievements.workflow import Kind, achievement_audit_record, achievement_for_editing
 from badges.models import Achievement, AchievementAuditEvent
 from issuers.models import Issuer
+from kernel.stored_files import stored_files_delete_unused
 
 if TYPE_CHECKING:
     from kernel.users import User
@@ -120,10 +122,24 @@ def _file_name(achievement: Achievement, extension: str) -> str:
     return f"{achievement.public_id}-{uuid.uuid4().hex[:8]}.{extension}"
 
 
+def _image_in_use(name: str) -> bool:
+    return Achievement.objects.filter(Q(image=name) | Q(image_svg=name)).exists()
+
+
+def _replaced_images_delete(achievement: Achievement) -> None:
+    """The achievement's current image files, deleted after commit unless another version still uses them."""
+    stored_files_delete_unused(
+        storage=achievement.image.storage,
+        names=[achievement.image.name or "", achievement.image_svg.name or ""],
+        in_use=_image_in_use,
+    )
+
+
 @transaction.atomic
 def achievement_image_set(*, achievement: Achievement, by: User, image: BadgeImage) -> Achievement:
     """Use an uploaded (already checked) image; an SVG upload keeps the sanitised SVG for SVG baking."""
     locked = achievement_for_editing(achievement, by)
+    _replaced_images_delete(locked)
     locked.image.save(_file_name(locked, "png"), ContentFile(image.png), save=False)
     svg = image.svg if image.svg is not None else images.svg_wrapping_png(image.png, locked.name)
     locked.image_svg.save(_file_name(locked, "svg"), ContentFile(svg), save=False)
@@ -138,6 +154,7 @@ def achievement_image_set(*, achievement: Achievement, by: User, image: BadgeIma
 def achievement_image_generate(*, achievement: Achievement, by: User) -> Achievement:
     """Draw the default badge again from the current title and colour."""
     locked = achievement_for_editing(achievement, by)
+    _replaced_images_delete(locked)
     locked.image.save(
         _file_name(locked, "png"), ContentFile(images.default_badge_png(locked.name, locked.colour)), save=False
     )

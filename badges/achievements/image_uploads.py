@@ -32,9 +32,15 @@ _MESSAGES = {
     "png_too_wide": _("The PNG image is larger than 2048 × 2048 pixels. Make it smaller and try again."),
     "png_too_small": _("The PNG image is smaller than 64 × 64 pixels. Use a larger image."),
     "svg_too_large": _("The SVG file is larger than 512 kB. Simplify it and try again."),
+    "svg_too_complex": _(
+        "The SVG image is too complex: it has more than 20,000 elements or groups nested more than 64 deep. "
+        "Simplify it in your drawing program and try again."
+    ),
     "svg_unreadable": _("We could not read this SVG file. Save it again from your drawing program and try again."),
     "unknown_type": _("Upload a PNG or an SVG image."),
 }
+
+_SVG_REFUSALS = {"too_large": "svg_too_large", "too_deep": "svg_too_complex", "too_many_elements": "svg_too_complex"}
 
 
 class ImageRefused(ApplicationError):
@@ -93,6 +99,6 @@ def badge_image_from_upload(data: bytes) -> BadgeImage:
         try:
             clean = svg_sanitise(data)
         except UnsafeSvg as refusal:
-            raise ImageRefused("svg_too_large" if refusal.code == "too_large" else "svg_unreadable") from None
+            raise ImageRefused(_SVG_REFUSALS.get(refusal.code, "svg_unreadable")) from None
         return BadgeImage(png=svg_to_png(clean.svg), svg=clean.svg, removed=clean.removed)
     raise ImageRefused("unknown_type")

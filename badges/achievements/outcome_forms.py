@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from badges.achievements.definition_forms import PlainLanguageForm
 from badges.achievements.outcomes import RubricLevelInput
 from badges.models import LearningOutcome
+from kernel.validation import TEXT_SHORT, bidi_controls_refuse
 
 ESCO_SKILL = re.compile(r"https?://data\.europa\.eu/esco/skill/[A-Za-z0-9._-]+")
 
@@ -67,11 +68,11 @@ class OutcomeForm(PlainLanguageForm, forms.ModelForm):
 
 class RubricLevelForm(forms.Form):
     name = forms.CharField(
-        label=_("Level name"), max_length=100, required=False,
+        label=_("Level name"), max_length=100, required=False, validators=[bidi_controls_refuse],
         help_text=_("Example: Not yet, Passed, Passed with distinction."),
     )
     description = forms.CharField(
-        label=_("What the learner shows at this level"), required=False,
+        label=_("What the learner shows at this level"), required=False, max_length=TEXT_SHORT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Example: Shares out the tasks and checks that they are done."),
     )

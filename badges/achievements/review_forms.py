@@ -7,12 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kernel.validation import TEXT_LONG, bidi_controls_refuse
+
 
 class ReviewForm(forms.Form):
     DECISIONS = [("approve", _("Approve")), ("request_changes", _("Request changes"))]
     decision = forms.ChoiceField(label=_("Your decision"), choices=DECISIONS, widget=forms.RadioSelect)
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Comment"), required=False, max_length=TEXT_LONG, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you request changes: say what should change. Example: Outcome 2 needs a "
                     "pass level."),
     )
@@ -27,10 +29,11 @@ class ReviewForm(forms.Form):
 
 class ExternalReviewForm(forms.Form):
     reviewer = forms.CharField(
-        label=_("Reviewer"), max_length=200, help_text=_("The person who reviewed it. Example: Karin Lind.")
+        label=_("Reviewer"), max_length=200, validators=[bidi_controls_refuse],
+        help_text=_("The person who reviewed it. Example: Karin Lind."),
     )
     body = forms.CharField(
-        label=_("Reviewing body"), max_length=200,
+        label=_("Reviewing body"), max_length=200, validators=[bidi_controls_refuse],
         help_text=_("The organisation the reviewer works for. Example: Vård- och omsorgscollege."),
     )
     date = forms.DateField(
@@ -38,6 +41,6 @@ class ExternalReviewForm(forms.Form):
         help_text=_("Example: 2025-03-14."),
     )
     statement = forms.CharField(
-        label=_("What the reviewer concluded"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("What the reviewer concluded"), max_length=TEXT_LONG, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Example: The learning outcomes match what the industry needs."),
     )

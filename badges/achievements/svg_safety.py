@@ -20,6 +20,9 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_SVG_BYTES = 512 * 1024
+# Drawing programs nest a few dozen groups at most; a badge of more than 20,000 elements is no badge.
+MAX_SVG_DEPTH = 64
+MAX_SVG_ELEMENTS = 20_000
 
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
@@ -67,7 +70,8 @@ _CSS_DANGER = re.compile(r"@import|expression\s*\(|javascript:|behavior\s*:|-moz
 
 
 class UnsafeSvg(ValueError):
-    """The upload is not an SVG we can use at all (not XML, an entity trick, not an <svg>, too big)."""
+    """The upload is not an SVG we can use at all (not XML, an entity trick, not an <svg>, too big, too deep
+    or with too many elements)."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -110,22 +114,51 @@ def _clean_attributes(element: ET.Element, removed: list[str]) -> None:
             del element.attrib[name]
 
 
-def _clean_children(parent: ET.Element, removed: list[str]) -> None:
-    for child in list(parent):
-        if not isinstance(child.tag, str):  # comments and processing instructions
-            parent.remove(child)
-            continue
-        namespace, local = _local(child.tag)
-        if namespace != SVG_NS or local not in ELEMENTS or (local == "style" and not _css_is_safe(child.text or "")):
-            removed.append(local)
-            parent.remove(child)
-            continue
-        _clean_attributes(child, removed)
-        _clean_children(child, removed)
+def _structure_check(root: ET.Element, *, max_depth: int, max_elements: int) -> None:
+    """Refuse a tree too deep or too large to clean, draw and serialise, without recursing per element."""
+    count = 0
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        count += 1
+        if depth > max_depth:
+            raise UnsafeSvg("too_deep")
+        if count > max_elements:
+            raise UnsafeSvg("too_many_elements")
+        stack.extend((child, depth + 1) for child in element)
 
 
-def svg_sanitise(data: bytes, *, max_bytes: int = MAX_SVG_BYTES) -> CleanSvg:
-    """The SVG with everything outside the allowlist removed. Raises UnsafeSvg if it is no usable SVG."""
+def _clean_tree(root: ET.Element, removed: list[str]) -> None:
+    """Clean every element below `root`, one at a time from an explicit stack (no recursion)."""
+    stack = [root]
+    while stack:
+        parent = stack.pop()
+        for child in list(parent):
+            if not isinstance(child.tag, str):  # comments and processing instructions
+                parent.remove(child)
+                continue
+            namespace, local = _local(child.tag)
+            unsafe_style = local == "style" and not _css_is_safe(child.text or "")
+            if namespace != SVG_NS or local not in ELEMENTS or unsafe_style:
+                removed.append(local)
+                parent.remove(child)
+                continue
+            _clean_attributes(child, removed)
+            stack.append(child)
+
+
+def svg_sanitise(
+    data: bytes,
+    *,
+    max_bytes: int = MAX_SVG_BYTES,
+    max_depth: int = MAX_SVG_DEPTH,
+    max_elements: int = MAX_SVG_ELEMENTS,
+) -> CleanSvg:
+    """The SVG with everything outside the allowlist removed. Raises UnsafeSvg if it is no usable SVG.
+
+    Depth and element count are checked before any cleaning: serialising and drawing recurse per level,
+    and a badge never needs thousands of nested groups.
+    """
     if len(data) > max_bytes:
         raise UnsafeSvg("too_large")
     try:
@@ -134,8 +167,9 @@ def svg_sanitise(data: bytes, *, max_bytes: int = MAX_SVG_BYTES) -> CleanSvg:
         raise UnsafeSvg("not_svg") from None
     if root.tag != f"{{{SVG_NS}}}svg":
         raise UnsafeSvg("not_svg")
+    _structure_check(root, max_depth=max_depth, max_elements=max_elements)
     removed: list[str] = []
     _clean_attributes(root, removed)
-    _clean_children(root, removed)
+    _clean_tree(root, removed)
     clean = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return CleanSvg(svg=clean, removed=tuple(dict.fromkeys(removed)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from badges.achievements.editions import achievement_edition
 from badges.achievements.translations import LevelTranslationInput, OutcomeTranslationInput
 from badges.models import Achievement
+from kernel.validation import TEXT_LONG, TEXT_SHORT, bidi_controls_refuse
 
 TRANSLATION_HELP = {
     "name": _("The title in this language. Example: Working together in a team."),
@@ -28,16 +30,22 @@ class TranslationForm(forms.Form):
     Each field shows the primary text it translates. An outcome or level left empty shows its primary
     text on the public pages."""
 
-    name = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Short description"), widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(label=_("Title"), max_length=200, validators=[bidi_controls_refuse])
+    description = forms.CharField(
+        label=_("Short description"), max_length=TEXT_LONG, widget=forms.Textarea(attrs={"rows": 3})
+    )
     criteria_narrative = forms.CharField(
-        label=_("What the learner must show"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What the learner must show"), max_length=TEXT_LONG, widget=forms.Textarea(attrs={"rows": 3})
     )
-    target_group = forms.CharField(label=_("Who it is for"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    target_group = forms.CharField(
+        label=_("Who it is for"), required=False, max_length=TEXT_SHORT, widget=forms.Textarea(attrs={"rows": 2})
+    )
     standalone_value = forms.CharField(
-        label=_("Value on its own"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Value on its own"), required=False, max_length=TEXT_SHORT, widget=forms.Textarea(attrs={"rows": 2})
     )
-    prerequisites = forms.CharField(label=_("Prerequisites"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    prerequisites = forms.CharField(
+        label=_("Prerequisites"), required=False, max_length=TEXT_SHORT, widget=forms.Textarea(attrs={"rows": 2})
+    )
     image_alt = forms.CharField(label=_("Image description"), required=False, max_length=300)
 
     ACHIEVEMENT_FIELDS = (
@@ -60,11 +68,11 @@ class TranslationForm(forms.Form):
             prefix = f"outcome-{item.outcome.public_id}"
             statement = self._text_field(
                 f"{prefix}-statement", _("Learning outcome %(n)s") % {"n": number}, item.outcome.statement,
-                item.statement, rows=2,
+                item.statement, rows=2, max_length=TEXT_SHORT,
             )
             criteria = self._text_field(
                 f"{prefix}-criteria", _("Assessment criteria for learning outcome %(n)s") % {"n": number},
-                item.outcome.assessment_criteria, item.assessment_criteria, rows=2,
+                item.outcome.assessment_criteria, item.assessment_criteria, rows=2, max_length=TEXT_LONG,
             )
             levels = []
             for level_number, level in enumerate(item.levels, start=1):
@@ -74,13 +82,13 @@ class TranslationForm(forms.Form):
                     self._text_field(
                         f"{level_prefix}-name",
                         _("Name of level %(level)s, learning outcome %(n)s") % {"level": level_number, "n": number},
-                        level.level.name, level.name, max_length=100,
+                        level.level.name, level.name, max_length=100, validators=[bidi_controls_refuse],
                     ),
                     self._text_field(
                         f"{level_prefix}-description",
                         _("Description of level %(level)s, learning outcome %(n)s")
                         % {"level": level_number, "n": number},
-                        level.level.description, level.description, rows=2,
+                        level.level.description, level.description, rows=2, max_length=TEXT_SHORT,
                     ),
                 ))
             self.outcome_rows.append((item, statement, criteria, levels))
@@ -89,10 +97,13 @@ class TranslationForm(forms.Form):
             field.widget.attrs["lang"] = language
 
     def _text_field(
-        self, name: str, label: str, original: str, current: Any, *, rows: int = 0, max_length: int | None = None
+        self, name: str, label: str, original: str, current: Any, *, rows: int = 0, max_length: int | None = None,
+        validators: Sequence[Callable[[Any], None]] = (),
     ) -> str:
         widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
-        self.fields[name] = forms.CharField(label=label, required=False, max_length=max_length, widget=widget)
+        self.fields[name] = forms.CharField(
+            label=label, required=False, max_length=max_length, widget=widget, validators=validators
+        )
         self.fields[name].original = original  # type: ignore[attr-defined]
         if current.lang == self.language:
             self.initial[name] = str(current)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from issuers.models import Issuer
 from kernel.append_only import AppendOnlyEvent
 from kernel.public_urls import public_url
+from kernel.validation import TEXT_LONG, TEXT_SHORT, bidi_controls_refuse, public_url_validator, text_limit
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(8)]
 
@@ -85,9 +86,11 @@ class Achievement(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="achievements")
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"))
-    criteria_narrative = models.TextField(_("criteria"), help_text=_("What the learner must show. Markdown."))
+    name = models.CharField(_("name"), max_length=200, validators=[bidi_controls_refuse])
+    description = models.TextField(_("description"), **text_limit(TEXT_LONG))
+    criteria_narrative = models.TextField(
+        _("criteria"), **text_limit(TEXT_LONG), help_text=_("What the learner must show. Markdown.")
+    )
     achievement_type = models.CharField(_("type"), max_length=60, default="MicroCredential")
     in_language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.SWEDISH)
     human_code = models.CharField(_("code"), max_length=40, blank=True)
@@ -107,9 +110,10 @@ class Achievement(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
 
     # Standalone value
-    target_group = models.TextField(_("target group"), blank=True)
+    target_group = models.TextField(_("target group"), **text_limit(TEXT_SHORT), blank=True)
     standalone_value = models.TextField(
-        _("standalone value"), blank=True, help_text=_("What the micro-credential is worth on its own.")
+        _("standalone value"), **text_limit(TEXT_SHORT), blank=True,
+        help_text=_("What the micro-credential is worth on its own."),
     )
     occupation_uris = models.JSONField(
         _("ESCO occupations"), default=list, blank=True, help_text=_("ESCO occupation URIs.")
@@ -137,7 +141,7 @@ class Achievement(models.Model):
     supervision = models.CharField(
         _("supervision and identity verification"), max_length=24, choices=Supervision.choices, blank=True
     )
-    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    prerequisites = models.TextField(_("prerequisites"), **text_limit(TEXT_SHORT), blank=True)
     validity_months = models.PositiveSmallIntegerField(
         _("valid for (months)"), null=True, blank=True, help_text=_("Leave empty if the credential does not expire.")
     )
@@ -149,16 +153,23 @@ class Achievement(models.Model):
     )
     # Quality assurance
     qa_types = models.JSONField(_("types of quality assurance"), default=list, blank=True)
-    qa_internal_process = models.TextField(_("internal quality assurance"), blank=True)
-    qa_external_process = models.TextField(_("external quality assurance"), blank=True)
-    qa_responsible_body = models.CharField(_("body responsible for quality assurance"), max_length=200, blank=True)
-    qa_responsible_body_url = models.URLField(_("web address of the quality assurance body"), blank=True)
+    qa_internal_process = models.TextField(_("internal quality assurance"), **text_limit(TEXT_LONG), blank=True)
+    qa_external_process = models.TextField(_("external quality assurance"), **text_limit(TEXT_LONG), blank=True)
+    qa_responsible_body = models.CharField(
+        _("body responsible for quality assurance"), max_length=200, blank=True, validators=[bidi_controls_refuse]
+    )
+    qa_responsible_body_url = models.URLField(
+        _("web address of the quality assurance body"), blank=True, validators=[public_url_validator]
+    )
     # Stackability
     stackability = models.CharField(_("stackability"), max_length=12, choices=Stackability.choices, blank=True)
     counts_towards = models.TextField(
-        _("counts towards"), blank=True, help_text=_("The larger qualification it counts towards.")
+        _("counts towards"), **text_limit(TEXT_SHORT), blank=True,
+        help_text=_("The larger qualification it counts towards."),
     )
-    counts_towards_url = models.URLField(_("web address of that qualification"), blank=True)
+    counts_towards_url = models.URLField(
+        _("web address of that qualification"), blank=True, validators=[public_url_validator]
+    )
 
     # Versions: a published achievement is never edited; `achievement_new_version` copies it.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -205,10 +216,12 @@ class LearningOutcome(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="learning_outcomes")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    statement = models.TextField(_("statement"), help_text=_("What the learner can do, e.g. 'Explain …'."))
+    statement = models.TextField(
+        _("statement"), **text_limit(TEXT_SHORT), help_text=_("What the learner can do, e.g. 'Explain …'.")
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, blank=True)
     esco_skill_uri = models.URLField(_("ESCO skill"), blank=True)
-    assessment_criteria = models.TextField(_("assessment criteria"), blank=True)
+    assessment_criteria = models.TextField(_("assessment criteria"), **text_limit(TEXT_LONG), blank=True)
 
     class Meta:
         verbose_name = _("learning outcome")
@@ -229,8 +242,8 @@ class RubricLevel(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     outcome = models.ForeignKey(LearningOutcome, on_delete=models.CASCADE, related_name="rubric_levels")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=100, validators=[bidi_controls_refuse])
+    description = models.TextField(_("description"), **text_limit(TEXT_SHORT), blank=True)
     is_pass_level = models.BooleanField(_("pass level"), default=False)
 
     class Meta:
@@ -257,12 +270,12 @@ class AchievementTranslation(models.Model):
 
     achievement = models.ForeignKey(Achievement, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=10, choices=Achievement.Language.choices)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"))
-    criteria_narrative = models.TextField(_("criteria"))
-    target_group = models.TextField(_("target group"), blank=True)
-    standalone_value = models.TextField(_("standalone value"), blank=True)
-    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[bidi_controls_refuse])
+    description = models.TextField(_("description"), **text_limit(TEXT_LONG))
+    criteria_narrative = models.TextField(_("criteria"), **text_limit(TEXT_LONG))
+    target_group = models.TextField(_("target group"), **text_limit(TEXT_SHORT), blank=True)
+    standalone_value = models.TextField(_("standalone value"), **text_limit(TEXT_SHORT), blank=True)
+    prerequisites = models.TextField(_("prerequisites"), **text_limit(TEXT_SHORT), blank=True)
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
 
     class Meta:
@@ -280,8 +293,8 @@ class AchievementTranslation(models.Model):
 class LearningOutcomeTranslation(models.Model):
     outcome = models.ForeignKey("LearningOutcome", on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=10, choices=Achievement.Language.choices)
-    statement = models.TextField(_("statement"))
-    assessment_criteria = models.TextField(_("assessment criteria"), blank=True)
+    statement = models.TextField(_("statement"), **text_limit(TEXT_SHORT))
+    assessment_criteria = models.TextField(_("assessment criteria"), **text_limit(TEXT_LONG), blank=True)
 
     class Meta:
         verbose_name = _("learning outcome translation")
@@ -298,8 +311,8 @@ class LearningOutcomeTranslation(models.Model):
 class RubricLevelTranslation(models.Model):
     level = models.ForeignKey("RubricLevel", on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=10, choices=Achievement.Language.choices)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=100, validators=[bidi_controls_refuse])
+    description = models.TextField(_("description"), **text_limit(TEXT_SHORT), blank=True)
 
     class Meta:
         verbose_name = _("rubric level translation")
@@ -317,10 +330,10 @@ class ExternalReview(models.Model):
     """A review of an achievement's definition by someone outside the issuer, as reported to us."""
 
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="external_reviews")
-    reviewer = models.CharField(_("reviewer"), max_length=200)
-    body = models.CharField(_("reviewing body"), max_length=200)
+    reviewer = models.CharField(_("reviewer"), max_length=200, validators=[bidi_controls_refuse])
+    body = models.CharField(_("reviewing body"), max_length=200, validators=[bidi_controls_refuse])
     reviewed_on = models.DateField(_("review date"))
-    statement = models.TextField(_("statement"))
+    statement = models.TextField(_("statement"), **text_limit(TEXT_LONG))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -350,7 +363,7 @@ class AchievementAuditEvent(AppendOnlyEvent):
 
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="audit_events")
     kind = models.CharField(_("event"), max_length=24, choices=Kind.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), **text_limit(TEXT_LONG), blank=True)
 
     class Meta(AppendOnlyEvent.Meta):
         verbose_name = _("achievement audit event")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from badges.models.achievements import Achievement
 from issuers.models import IdentityKind, Issuer
 from kernel.append_only import AppendOnlyEvent
+from kernel.validation import TEXT_SHORT, bidi_controls_refuse, text_limit
 from notifications.models import Notice
 
 SHOWN_WHEN_SHARED = ("issued", "revoked")
@@ -40,7 +41,9 @@ class Credential(models.Model):
     recipient_email = models.EmailField(_("recipient e-mail"))
     recipient_identifier = models.CharField(_("recipient identifier"), max_length=80, db_index=True)
     recipient_salt = models.CharField(max_length=64)
-    recipient_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    recipient_name = models.CharField(
+        _("recipient name"), max_length=200, blank=True, validators=[bidi_controls_refuse]
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -71,7 +74,7 @@ class Credential(models.Model):
     # Set when the expiry reminder went out, so the daily run reminds each holder once.
     expiry_reminded_at = models.DateTimeField(_("expiry reminder sent"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), **text_limit(TEXT_SHORT), blank=True)
     # Where the credential's revocation bit lives; allocated once, when it is first signed.
     status_list = models.ForeignKey(
         "StatusList", on_delete=models.PROTECT, null=True, blank=True, related_name="credentials", editable=False

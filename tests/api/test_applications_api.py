@@ -204,7 +204,7 @@ def test_an_evidence_file_downloads_as_in_the_console(api, issuer, submitted):
         stored_bytes = stored.read()
     response = api.get(file_url(issuer, submitted, evidence), HTTP_ACCEPT="application/pdf")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="intyg.pdf"'
+    assert response["Content-Disposition"] == "attachment; filename=\"intyg.pdf\"; filename*=UTF-8''intyg.pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == stored_bytes == PDF

@@ -190,7 +190,8 @@ def test_downloads_are_the_stored_files(api, issued):
     png = api.get(url + "png", HTTP_ACCEPT="image/png")
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
     assert png.content == issued.baked_png.open("rb").read()
-    assert png["Content-Disposition"] == f'attachment; filename="credential-{issued.public_id}.png"'
+    name = f"credential-{issued.public_id}.png"
+    assert png["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     svg = api.get(url + "svg")
     assert svg["Content-Type"] == "image/svg+xml" and svg.content == issued.baked_svg.open("rb").read()
     document = api.get(url + "json")
@@ -212,7 +213,8 @@ def test_the_jwt_is_there_only_when_the_issuer_signs_one(api, issued):
     response = client_with(secret).get(f"{base(signing_jwt)}{with_jwt.public_id}/download/jwt")
     assert response.status_code == 200 and response["Content-Type"] == "application/vc+jwt"
     assert response.content.decode() == with_jwt.jwt
-    assert response["Content-Disposition"] == f'attachment; filename="credential-{with_jwt.public_id}.jwt"'
+    name = f"credential-{with_jwt.public_id}.jwt"
+    assert response["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
 
 
 def test_a_pending_credential_has_nothing_to_download(api, credential):

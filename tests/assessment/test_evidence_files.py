@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def assert_safe_download(response, *, filename):
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+    assert response["Content-Disposition"] == f"attachment; filename=\"{filename}\"; filename*=UTF-8''{filename}"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox"
     assert response["Content-Type"] == "application/pdf"
@@ -32,7 +32,7 @@ def test_the_download_name_takes_the_sniffed_extension(client, learner, applicat
     )
     client.force_login(learner)
     response = client.get(reverse("applications:evidence-file", args=[evidence.public_id]))
-    assert response["Content-Disposition"] == 'attachment; filename="skanning.pdf"'
+    assert response["Content-Disposition"] == "attachment; filename=\"skanning.pdf\"; filename*=UTF-8''skanning.pdf"
 
 
 def test_another_learner_gets_404(client, file_evidence):

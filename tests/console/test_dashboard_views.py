@@ -93,7 +93,8 @@ def test_the_csv_has_the_same_numbers_and_opens_in_swedish_excel(client, issuer,
                           {"achievement": str(achievement.public_id), "period": "this_month"},
                           HTTP_ACCEPT_LANGUAGE="sv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="testskolan-dashboard-2025-04-01-2025-04-30.csv"'
+    name = "testskolan-dashboard-2025-04-01-2025-04-30.csv"
+    assert response["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     body = response.content
     assert body.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs to read UTF-8
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))

@@ -52,7 +52,10 @@ def test_pasted_json_is_verified_and_a_second_import_does_not_duplicate(credenti
 def test_a_tampered_credential_is_kept_as_invalid_with_the_reason(credential, amina_client):
     tampered = json.loads(json.dumps(credential.document))
     tampered["credentialSubject"]["achievement"]["name"] = "Överläkare"
-    amina_client.post(reverse("learners:import"), {"text": json.dumps(tampered)})
+    refused = amina_client.post(reverse("learners:import"), {"text": json.dumps(tampered)}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "This credential is not valid, so we did not add it" in refused.content.decode()
+    assert not ExternalCredential.objects.exists()  # kept only when the learner asks for it
+    amina_client.post(reverse("learners:import"), {"text": json.dumps(tampered), "keep_invalid": "on"})
     external = ExternalCredential.objects.get()
     assert external.verdict == "invalid"
     failed = [check for check in external.verification["checks"] if not check["passed"]]
