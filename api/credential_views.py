@@ -45,6 +45,7 @@ from badges.models import Credential
 from issuers.models import Issuer, IssuerMember
 from issuers.roles import Capability
 from kernel.public_urls import public_url
+from kernel.usercontent import user_content_headers
 
 S = Credential.Status
 # The list's `state` filter, as the console's selector names it, or as stored statuses.
@@ -218,7 +219,7 @@ class CredentialDownloadView(APIView):
             media_type = JSON_LD
         response = HttpResponse(_file_bytes(credential, fmt), content_type=media_type)
         response["Content-Disposition"] = f'attachment; filename="credential-{credential.public_id}.{fmt}"'
-        return response
+        return user_content_headers(response)
 
 
 def _file_bytes(credential: Credential, fmt: str) -> bytes:
