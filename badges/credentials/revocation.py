@@ -15,6 +15,7 @@ from badges.credentials.status_lists import status_list_set_revoked, status_list
 from badges.credentials.webhook_events import credential_webhook_emit
 from badges.models import Credential, CredentialEvent
 from issuers.access import capability_check
+from issuers.audit import AuditKind, issuer_audit_record
 from issuers.roles import Capability
 from issuers.signing import NoActiveSigningKey
 from kernel.errors import ApplicationError
@@ -61,6 +62,8 @@ def credential_revoke(*, credential: Credential, by: User, reason: str) -> Crede
             raise ApplicationError("already_revoked", _("This credential is already revoked."))
         status_list_set_revoked(status_list_id=credential.status_list_id, index=credential.status_list_index)
         credential_event_record(credential=credential, kind=CredentialEvent.Kind.REVOKED, actor=by, reason=reason)
+        issuer_audit_record(issuer_id=credential.issuer_id, kind=AuditKind.CREDENTIAL_REVOKED, by=by,
+                            subject=credential.recipient_email, credential=str(credential.public_id), reason=reason)
         credential_revocation_notify(credential_id=credential.pk)  # sent once this commits
         credential_webhook_emit(credential, EventType.CREDENTIAL_REVOKED, revoked_at=now)
     credential.refresh_from_db()
@@ -116,6 +119,9 @@ def credential_reissue(*, credential: Credential, by: User) -> Credential:
             credential_event_record(
                 credential=locked, kind=CredentialEvent.Kind.REISSUED, actor=by, renewal=str(renewal.public_id)
             )
+            issuer_audit_record(issuer_id=locked.issuer_id, kind=AuditKind.CREDENTIAL_REISSUED, by=by,
+                                subject=locked.recipient_email, credential=str(locked.public_id),
+                                renewal=str(renewal.public_id))
     except IntegrityError:
         raise _already_reissued() from None
     return renewal
