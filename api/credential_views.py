@@ -219,7 +219,8 @@ class CredentialDownloadView(APIView):
             media_type = JSON_LD
         response = HttpResponse(_file_bytes(credential, fmt), content_type=media_type)
         response["Content-Disposition"] = f'attachment; filename="credential-{credential.public_id}.{fmt}"'
-        return user_content_headers(response)
+        user_content_headers(response)
+        return response
 
 
 def _file_bytes(credential: Credential, fmt: str) -> bytes:

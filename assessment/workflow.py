@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from kernel.users import User
 
 
-_PRIVILEGED = {
+_PRIVILEGED: dict[str, str] = {
     AssessmentAuditEvent.Kind.APPROVED: AuditKind.APPLICATION_DECIDED,
     AssessmentAuditEvent.Kind.FIRST_APPROVAL: AuditKind.APPLICATION_DECIDED,
     AssessmentAuditEvent.Kind.REVISION_REQUESTED: AuditKind.APPLICATION_DECIDED,

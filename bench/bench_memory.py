@@ -171,20 +171,27 @@ def wait_until_up(port: int) -> None:
     raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
 
-def send(port: int, request: Request) -> tuple[int, http.client.HTTPResponse, bytes]:
+def send(port: int, request: Request) -> tuple[int, http.client.HTTPResponse | None, bytes]:
+    """The answer's status, or 0 when the server answered (e.g. 413) and closed before taking the whole body."""
     method, path, body, headers = request
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
-        connection.request(method, path, body=body, headers={"Host": HOST, **headers})
-        response = connection.getresponse()
-        return response.status, response, response.read()
+        try:
+            connection.request(method, path, body=body, headers={"Host": HOST, **headers})
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the answer, if any, is already waiting
+        try:
+            response = connection.getresponse()
+            return response.status, response, response.read()
+        except (http.client.HTTPException, ConnectionResetError, BrokenPipeError):
+            return 0, None, b""
     finally:
         connection.close()
 
 
 def csrf_pair(port: int) -> tuple[str, str]:
     _status, response, page = send(port, ("GET", "/verify/", b"", {}))
-    cookie = response.getheader("Set-Cookie") or ""
+    cookie = (response.getheader("Set-Cookie") if response else None) or ""
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     if not token or "csrftoken=" not in cookie:
         raise RuntimeError("/verify/ gave no CSRF token")
@@ -207,14 +214,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mikromerit-memory-") as tmp:
         workdir = Path(tmp)
         env = production_env(workdir, args.database_url)
-        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,  # nosec B603
-                       check=True)
+        for step in (["migrate"], ["collectstatic"]):  # production pages name their static files by the manifest
+            subprocess.run([PYTHON, "manage.py", *step, "--noinput", "-v", "0"], cwd=ROOT, env=env,  # nosec B603
+                           check=True)
         port = free_port()
         command = [PYTHON, "-m", "gunicorn", "config.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}",
                    "--timeout", "120", "--log-level", "warning"]
         if args.max_requests:
             command += ["--max-requests", str(args.max_requests), "--max-requests-jitter", "0"]
-        server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603  # nosec B603
+        log = (workdir / "server.log").open("wb")  # the refusals' warnings would drown the figures
+        server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,  # noqa: S603  # nosec B603
+                                  stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_until_up(port)
             csrf, cookie = csrf_pair(port)
@@ -233,11 +243,14 @@ def main() -> int:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+            log.close()
+            errors = [line for line in (workdir / "server.log").read_text(errors="replace").splitlines()
+                      if '"level": "ERROR"' in line]
 
     print(f"{args.requests} hostile requests in {elapsed:.0f} s, one gunicorn worker"
           f"{f', recycled every {args.max_requests} requests' if args.max_requests else ', never recycled'}; "
           f"database {'PostgreSQL' if args.database_url else 'SQLite'}")
-    print("\nanswers per case:")
+    print("\nanswers per case (0: the server answered and closed before the whole body was sent):")
     for name, counts in statuses.items():
         print(f"  {name:45} " + ", ".join(f"{status}×{count}" for status, count in sorted(counts.items())))
     print("\nrequests  worker RSS (MB)")
@@ -249,8 +262,8 @@ def main() -> int:
           f"end {samples[-1][1]:.1f} MB: growth after warm-up {growth:+.1f} MB "
           f"({growth / max(1, args.requests - warm_up) * 1000:+.1f} MB per 1000 requests)")
     server_errors = sum(count for counts in statuses.values() for status, count in counts.items() if status >= 500)
-    if server_errors:
-        print(f"{server_errors} answers were 5xx", file=sys.stderr)
+    if server_errors or errors:
+        print(f"{server_errors} answers were 5xx; the server logged:", *errors[-5:], sep="\n", file=sys.stderr)
         return 1
     return 0
 

@@ -341,7 +341,7 @@ X_FRAME_OPTIONS = "DENY"
 # Sign-in with OpenID Connect posts a form here that redirects to the provider, which form-action also checks.
 _oidc_origins = [
     f"{urlsplit(app['settings']['server_url']).scheme}://{urlsplit(app['settings']['server_url']).netloc}"
-    for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+    for app in oidc_apps_from_env()
 ]
 _media_origin = [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"] if urlsplit(MEDIA_URL).netloc else []
 CONTENT_SECURITY_POLICY = {

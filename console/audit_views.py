@@ -27,8 +27,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, actors: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All actions")), *IssuerAuditEvent.Kind.choices]
-        self.fields["actor"].choices = [("", _("Everyone")), *actors]
+        kind, actor = self.fields["kind"], self.fields["actor"]
+        assert isinstance(kind, forms.ChoiceField) and isinstance(actor, forms.ChoiceField)
+        kind.choices = [("", _("All actions")), *IssuerAuditEvent.Kind.choices]
+        actor.choices = [("", _("Everyone")), *actors]
 
 
 @login_required
@@ -47,7 +49,7 @@ def audit_log(request: AuthenticatedHttpRequest, issuer_slug: str) -> HttpRespon
     )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     for event in page.object_list:
-        event.details = issuer_audit_details(event)
+        event.details = issuer_audit_details(event)  # type: ignore[attr-defined]  # for the template
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "console/audit_log.html", {

@@ -91,7 +91,7 @@ def _detail_value(key: str, value: Any) -> str:
     if key in ("roles", "before", "after"):
         return ", ".join(str(Role(role).label) if role in Role.values else role for role in value)
     if key == "fields":  # the profile's fields, by their names on the form
-        return ", ".join(str(Issuer._meta.get_field(name).verbose_name) for name in value)
+        return ", ".join(str(getattr(Issuer._meta.get_field(name), "verbose_name", name)) for name in value)
     if key == "decision":
         from_kind = {"approved": _("approved"), "first_approval": _("first approval given"),
                      "revision_requested": _("revision requested"), "rejected": _("rejected")}

@@ -32,7 +32,7 @@ Status = Achievement.Status
 Kind = AchievementAuditEvent.Kind
 
 
-_PRIVILEGED = {
+_PRIVILEGED: dict[str, str] = {
     AchievementAuditEvent.Kind.APPROVED: AuditKind.ACHIEVEMENT_APPROVED,
     AchievementAuditEvent.Kind.CHANGES_REQUESTED: AuditKind.ACHIEVEMENT_CHANGES_REQUESTED,
     AchievementAuditEvent.Kind.EXTERNAL_REVIEW: AuditKind.ACHIEVEMENT_EXTERNAL_REVIEW,
