@@ -214,3 +214,16 @@ def test_media_files_in_a_debug_run_are_sandboxed(site, settings, tmp_path):
     response = media_serve(RequestFactory().get("/media/badge.svg"), "badge.svg", document_root=str(tmp_path))
     assert response["Content-Security-Policy"] == USER_CONTENT_POLICY
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_sign_in_forms_may_post_on_to_the_openid_connect_providers_and_images_come_from_media_url(monkeypatch):
+    import runpy
+
+    for name, value in {"MIKROMERIT_DEV": "1", "OIDC_PROVIDERS": "skolid",
+                        "OIDC_SKOLID_SERVER_URL": "https://login.skolid.example/realms/x",
+                        "OIDC_SKOLID_CLIENT_ID": "mikromerit", "OIDC_SKOLID_CLIENT_SECRET": "s3cret",
+                        "MEDIA_URL": "https://usercontent.example/media/"}.items():
+        monkeypatch.setenv(name, value)
+    directives = runpy.run_path(str(ROOT / "config" / "settings.py"))["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["form-action"] == ["'self'", "https://login.skolid.example"]
+    assert directives["img-src"] == ["'self'", "data:", "https://usercontent.example"]
