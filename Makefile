@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install translations test test-ob3 test-browser test-contract lint audit typecheck typecheck-baseline contracts interop bench run demo messages clean
+.PHONY: install contexts translations test test-ob3 test-browser test-contract lint audit typecheck typecheck-baseline contracts interop bench run demo messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) translations
+install: $(STAMP) contexts translations
+
+## The published JSON-LD contexts ob3 serves offline, extracted from the npm packages that carry them
+## (pinned in ob3/contexts/package.json) into ob3/contexts/npm/; the repository holds no copy of them.
+CONTEXTS_STAMP := ob3/contexts/node_modules/.installed-stamp
+$(CONTEXTS_STAMP): ob3/contexts/package-lock.json ob3/contexts/manifest.json scripts/install_contexts.mjs
+	@command -v npm >/dev/null || { echo "Node.js and npm are needed to install the JSON-LD contexts" >&2; exit 1; }
+	cd ob3/contexts && npm ci --no-audit --no-fund --loglevel=error
+	node scripts/install_contexts.mjs
+	touch $(CONTEXTS_STAMP)
+
+contexts: $(CONTEXTS_STAMP)
 
 ## Compile the translation catalogues (pure Python; the .mo files are not committed).
 translations: $(STAMP)
@@ -53,7 +64,7 @@ audit: $(STAMP)
 ## Static types ([tool.mypy] in pyproject.toml): ob3 and safefetch under --strict with no error at all; the
 ## apps with django-stubs, failing on any error not recorded in mypy-baseline.txt. After fixing recorded
 ## errors, `make typecheck-baseline` shrinks the file (review the diff: it must only lose lines).
-APPS := config kernel notifications issuers webhooks badges verification learners assessment console api
+APPS := config kernel notifications issuers webhooks badges verification learners openid4vci assessment console api obapi
 typecheck: $(STAMP)
 	MIKROMERIT_DEV=1 $(BIN)/mypy ob3 safefetch
 	@# mypy exits 1 when it finds errors (recorded ones too) and 2 when it could not check at all: fail on 2.

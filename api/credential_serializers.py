@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-STATES = ("pending", "issued", "failed", "revoked", "expired")
+from badges.credentials.selectors import CREDENTIAL_STATES
+
+STATES = CREDENTIAL_STATES
 ORDERINGS = ("created", "-created", "valid_until", "-valid_until")
 FORMATS = ("png", "svg", "json", "jwt")
 VERDICTS = ("valid", "revoked", "suspended", "unconfirmed", "expired", "not_yet_valid", "invalid")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api import credential_views
+from api import credential_views, wallet_offer_views
 
 _ONE = "credentials/<uuid:public_id>/"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path(_ONE + "download/<str:fmt>", credential_views.CredentialDownloadView.as_view(), name="credential-download"),
     path(_ONE + "revoke/", credential_views.CredentialRevokeView.as_view(), name="credential-revoke"),
     path(_ONE + "reissue/", credential_views.CredentialReissueView.as_view(), name="credential-reissue"),
+    path(_ONE + "wallet-offers/", wallet_offer_views.WalletOfferCreateView.as_view(), name="credential-wallet-offer"),
 ]

@@ -40,7 +40,7 @@ from badges.credentials.access import access_credential_for_issuer
 from badges.credentials.forms import RevokeForm
 from badges.credentials.reach import claim_email_state, credentials_with_reach
 from badges.credentials.revocation import credential_reissue, credential_revoke
-from badges.credentials.selectors import credential_list_for_issuer
+from badges.credentials.selectors import credential_list_for_issuer, credential_state
 from badges.models import Credential
 from issuers.models import Issuer, IssuerMember
 from issuers.roles import Capability
@@ -57,14 +57,6 @@ ORDERING_FIELDS = {
     "created": ("created_at", "pk"), "-created": ("-created_at", "-pk"),
     "valid_until": ("expiry_order", "pk"), "-valid_until": ("-expiry_order", "-pk"),
 }
-
-
-def credential_state(credential: Credential, now: datetime) -> str:
-    if credential.status in (S.PENDING, S.SIGNING):
-        return "pending"
-    if credential.status == S.ISSUED and credential.valid_until is not None and credential.valid_until <= now:
-        return "expired"
-    return str(credential.status)
 
 
 def _available(credential: Credential) -> dict[str, bool]:
@@ -95,7 +87,7 @@ def credential_data(credential: Credential, now: datetime) -> dict[str, Any]:
         "id": public_id, "uri": credential.uri,
         "achievement": {"id": credential.achievement.public_id, "name": credential.achievement.name},
         "recipient": {"email": credential.recipient_email, "name": credential.recipient_name},
-        "state": credential_state(credential, now),
+        "state": credential_state(credential, now=now),
         "valid_from": credential.valid_from, "valid_until": credential.valid_until,
         "awarded_at": credential.awarded_at, "created_at": credential.created_at,
         "revoked_at": credential.revoked_at, "revocation_reason": credential.revocation_reason,

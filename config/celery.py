@@ -40,6 +40,9 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
         sender.signature("badges.tasks.credential_expiry_remind_task"),
         name="credential_expiry_remind",
     )
+    sender.add_periodic_task(  # spent and expired wallet nonces (OpenID4VCI)
+        60 * 60, sender.signature("openid4vci.tasks.wallet_nonces_tidy_task"), name="wallet_nonces_tidy"
+    )
     sender.add_periodic_task(  # award jobs whose worker went away (each row is still issued once)
         5 * 60, sender.signature("assessment.tasks.award_jobs_resume_stale_task"), name="award_jobs_resume_stale"
     )

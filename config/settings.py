@@ -99,9 +99,12 @@ INSTALLED_APPS = [
     "badges",
     "verification",
     "learners",
+    "openid4vci",
     "assessment",
     "console",
     "api",
+    "oauth2_provider",  # django-oauth-toolkit: the OAuth 2.0 server of the 1EdTech Open Badges API
+    "obapi",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +219,17 @@ EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
 CLAIM_LINK_DAYS = env_int("CLAIM_LINK_DAYS", 30, minimum=1)
 # How often one connection may ask for a new claim link, or an issuer's staff send one again.
 CLAIM_RESEND_RATE_LIMIT = env_str("CLAIM_RESEND_RATE_LIMIT", "10/h")
+
+# --- Offers to digital wallets (OpenID4VCI) --------------------------------------------------------------
+# Minutes an offer (QR code / link) can be redeemed; the transaction code by e-mail lives as long.
+WALLET_OFFER_MINUTES = env_int("WALLET_OFFER_MINUTES", 15, minimum=1)
+# Seconds a wallet's access token and a c_nonce stay valid.
+WALLET_TOKEN_SECONDS = env_int("WALLET_TOKEN_SECONDS", 300, minimum=30)
+WALLET_NONCE_SECONDS = env_int("WALLET_NONCE_SECONDS", 300, minimum=30)
+# Wrong transaction codes before an offer is closed for good.
+WALLET_TX_CODE_ATTEMPTS = env_int("WALLET_TX_CODE_ATTEMPTS", 5, minimum=1)
+# Requests one connection may make to the wallet endpoints (django-ratelimit rate).
+WALLET_ENDPOINT_RATE_LIMIT = env_str("WALLET_ENDPOINT_RATE_LIMIT", "60/m")
 
 # --- E-mail --------------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mikromerit <no-reply@localhost>")
@@ -384,6 +398,12 @@ CREDENTIAL_SWEEP_INTERVAL_MINUTES = env_int("CREDENTIAL_SWEEP_INTERVAL_MINUTES",
 VERIFY_RATE_LIMIT = env_str("VERIFY_RATE_LIMIT", "120/m")
 VERIFY_UPLOAD_RATE_LIMIT = env_str("VERIFY_UPLOAD_RATE_LIMIT", "20/m")
 VERIFY_UPLOAD_MAX_BYTES = env_int("VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# How long a public answer that can change (a verification page and its verdict, a status list, an issuer's
+# documents) may be kept in all, by the reverse proxy and the browser together (kernel/http_cache.py): a
+# revocation shows everywhere within this many seconds.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, minimum=0)
+if PUBLIC_CACHE_SECONDS > 60:
+    raise ImproperlyConfigured("PUBLIC_CACHE_SECONDS may be at most 60: a revocation must show within a minute.")
 # Behind a proxy, the request header that carries the client's address (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY")
 # Browsers may call the public verification API from any origin (a wallet or an applicant-tracking system
@@ -535,4 +555,53 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums", "api.schema.problem_responses_add",
         "api.schema.schema_31_tidy",
     ],
+}
+
+# --- 1EdTech Open Badges 3.0 API (/ims/ob/v3p0/, obapi) -----------------------------------------------
+# django-oauth-toolkit serves OAuth 2.0 authorization code with PKCE (S256 only, obapi.oauth), refresh
+# tokens and revocation; the scopes are the four OB 3.0 scopes (obapi.scopes).
+OB_API_ACCESS_TOKEN_SECONDS = env_int("OB_API_ACCESS_TOKEN_SECONDS", 3600, minimum=60)
+OB_API_REFRESH_TOKEN_DAYS = env_int("OB_API_REFRESH_TOKEN_DAYS", 180, minimum=1)
+OB_API_AUTHORIZATION_CODE_SECONDS = env_int("OB_API_AUTHORIZATION_CODE_SECONDS", 600, minimum=10, maximum=600)
+# Per client address (django-ratelimit syntax): client registrations, and credentials upserted (each may
+# fetch the issuer's documents from its site).
+OB_API_REGISTRATION_RATE = env_str("OB_API_REGISTRATION_RATE", "20/h")
+OB_API_UPSERT_RATE = env_str("OB_API_UPSERT_RATE", "60/m")
+# The terms of service and privacy policy the service description names (default: the start page).
+OB_API_TERMS_URL = env_str("OB_API_TERMS_URL", "")
+OB_API_PRIVACY_URL = env_str("OB_API_PRIVACY_URL", "")
+# django-oauth-toolkit's own models (named so migrations that point at them resolve).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly": "Read your credentials",
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert": "Add credentials to your wallet",
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly": "Read your profile",
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.update": "Change your profile",
+        "offline_access": "Stay connected",
+    },
+    "DEFAULT_SCOPES": ["https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly"],
+    "PKCE_REQUIRED": True,
+    "OAUTH2_SERVER_CLASS": "obapi.oauth.S256OnlyServer",
+    "OAUTH2_VALIDATOR_CLASS": "obapi.oauth.ObOAuth2Validator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": OB_API_ACCESS_TOKEN_SECONDS,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": OB_API_REFRESH_TOKEN_DAYS * 24 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": OB_API_AUTHORIZATION_CODE_SECONDS,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "ERROR_RESPONSE_WITH_SCOPES": True,
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: no implicit or password grant, no PKCE "plain", no
+    # tokens in query strings, `iss` in authorization responses (RFC 9207), tokens stored only hashed.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
 }

@@ -7,6 +7,7 @@ from django.urls import include, path
 from config.health import healthz
 from config.home import home
 from issuers.console_views import invitation_accept
+from kernel.http_cache import language_set_public
 from kernel.usercontent import media_serve
 
 # Staff sign in through the accounts pages too, so the admin gets e-mail verification and the second factor.
@@ -16,8 +17,10 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/public-setlang/", language_set_public, name="set-language-public"),  # from cacheable pages
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),  # the integrators' REST API, its OpenAPI schema and docs
+    path("", include("obapi.urls")),  # /ims/ob/v3p0/: the 1EdTech Open Badges 3.0 API; /wallet/apps/
     path("", include("notifications.urls")),  # /accounts/notifications/ (before allauth's), /hooks/email-bounce
     path("accounts/", include("allauth.urls")),
     path("console/", include("console.urls")),  # the console: overview (console app), members, profile
@@ -31,6 +34,7 @@ urlpatterns = [
     path("", include("badges.achievements.public_urls")),  # /a/<id> pages, badge images, /ns/v1 context
     path("", include("badges.credentials.urls")),  # /status/… signed status lists
     path("", include("verification.urls")),  # /c/<id> verification, /verify and its API
+    path("", include("openid4vci.urls")),  # OpenID4VCI: /.well-known/openid-credential-issuer, /oid4vci/…
     path("", include("learners.urls")),  # /catalogue, /applications, /wallet, public learner profiles
     path("invitations/<str:token>/", invitation_accept, name="invitation-accept"),
     path("issuers/", include("issuers.urls")),

@@ -8,14 +8,17 @@ from django.views.decorators.vary import vary_on_headers
 from issuers import documents
 from issuers.files import stored_file_response
 from issuers.models import Issuer, SigningKey
+from kernel.http_cache import cache_document
 
 _JSON_TYPES = ("application/ld+json", "application/json")
 
 
-def _json(data: dict, content_type: str) -> JsonResponse:
+def _json(request: HttpRequest, data: dict, content_type: str) -> HttpResponse:
+    """A public document: the same for every visitor; it changes when the issuer's keys or profile do, so
+    caches keep it for at most settings.PUBLIC_CACHE_SECONDS and revalidate it by ETag."""
     response = JsonResponse(data, content_type=content_type, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"  # verifiers run in other origins' browsers
-    return response
+    return cache_document(request, response)
 
 
 @require_GET
@@ -31,7 +34,7 @@ def issuer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Browsers ask for text/html explicitly; verifiers send JSON types or */*, which picks JSON-LD.
     preferred = request.get_preferred_type([*_JSON_TYPES, "text/html"])
     if preferred in _JSON_TYPES:
-        return _json(documents.profile_document(issuer), preferred)
+        return _json(request, documents.profile_document(issuer), preferred)
     keys = documents.published_keys(issuer)
     published_achievements = issuer.achievements.filter(status="published")
     return render(
@@ -42,27 +45,27 @@ def issuer_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def issuer_did_document(request: HttpRequest, slug: str) -> JsonResponse:
+def issuer_did_document(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, slug=slug)
-    return _json(documents.did_document(issuer), "application/did+json")
+    return _json(request, documents.did_document(issuer), "application/did+json")
 
 
 @require_GET
-def issuer_jwks(request: HttpRequest, slug: str) -> JsonResponse:
+def issuer_jwks(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = get_object_or_404(Issuer, slug=slug)
-    return _json(documents.jwks_document(documents.published_keys(issuer)), "application/jwk-set+json")
+    return _json(request, documents.jwks_document(documents.published_keys(issuer)), "application/jwk-set+json")
 
 
 @require_GET
-def signing_key_document(request: HttpRequest, slug: str, thumbprint: str) -> JsonResponse:
+def signing_key_document(request: HttpRequest, slug: str, thumbprint: str) -> HttpResponse:
     """One published key at its own URL, the https verification method id: a Multikey document for
     Ed25519 (Data Integrity proofs), the single JWK a VC-JWT `kid` points at for RSA."""
     key = get_object_or_404(SigningKey.objects.select_related("issuer"), issuer__slug=slug, thumbprint=thumbprint)
     if not key.is_published:
         raise Http404
     if key.kind == SigningKey.Kind.RSA:
-        return _json(documents.key_document(key), "application/jwk+json")
-    return _json(documents.key_document(key), "application/ld+json")
+        return _json(request, documents.key_document(key), "application/jwk+json")
+    return _json(request, documents.key_document(key), "application/ld+json")
 
 
 @require_GET

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
+from badges.credentials.selectors import credential_state as badges_credential_state
 from badges.models import Achievement, Credential
 from badges.models.credentials import CredentialQuerySet
 from kernel.emails import verified_emails
@@ -77,15 +77,14 @@ class CredentialState:
     icon: str
 
 
+_STATE_ICONS = {"revoked": "✕", "pending": "…", "failed": "…", "expired": "⌛", "issued": "✓"}
+
+
 def credential_state(credential: Credential, *, now: datetime | None = None) -> CredentialState:
-    now = now or timezone.now()
-    if credential.revoked_at is not None or credential.status == Credential.Status.REVOKED:
-        return CredentialState("revoked", "✕")
-    if credential.status in {Credential.Status.PENDING, Credential.Status.SIGNING}:
-        return CredentialState("pending", "…")
-    if credential.valid_until is not None and credential.valid_until < now:
-        return CredentialState("expired", "⌛")
-    return CredentialState("issued", "✓")
+    key = badges_credential_state(credential, now=now)
+    if key == "failed":  # still being worked on by the issuer: the learner sees it as pending
+        key = "pending"
+    return CredentialState(key, _STATE_ICONS[key])
 
 
 def external_credential_list_for_learner(user: User) -> QuerySet[ExternalCredential]:

@@ -1,4 +1,7 @@
-"""The offline JSON-LD document loader: vendored contexts only, never the network.
+"""The offline JSON-LD document loader: the contexts of `contexts/manifest.json` only, never the network.
+
+The published contexts come from the npm packages manifest.json names; `make install` extracts them into
+`contexts/npm/` (scripts/install_contexts.mjs). The project's own contexts live in `contexts/`.
 
 `load_document(url)` has the pyld document-loader signature. Any URL not in `contexts/manifest.json`
 (or registered by the caller with `DocumentLoader(extra=...)`) raises UnknownContextError, so a
@@ -16,13 +19,14 @@ Two ways to reach a context we hold under another address, neither of which lets
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ob3.errors import Ob3Error, UnknownContextError
+from ob3.errors import ContextInstallError, Ob3Error, UnknownContextError
 
 CONTEXTS_DIR = Path(__file__).with_name("contexts")
 
@@ -37,15 +41,37 @@ JWK_V1 = "https://w3id.org/security/jwk/v1"
 ContextFetch = Callable[[str], Any]
 
 
-@cache
-def vendored_contexts() -> Mapping[str, Any]:
-    """URL -> parsed context document, read once from the vendored files."""
-    manifest = json.loads((CONTEXTS_DIR / "manifest.json").read_text("utf-8"))
-    return {row["url"]: json.loads((CONTEXTS_DIR / row["file"]).read_text("utf-8")) for row in manifest}
-
-
 def _fingerprint(document: Any) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def document_digest(document: Any) -> str:
+    """SHA-256 of a JSON document's content, whatever its formatting (manifest.json's `document_sha256`)."""
+    return hashlib.sha256(_fingerprint(document).encode("utf-8")).hexdigest()
+
+
+def _read_context(row: Mapping[str, Any]) -> Any:
+    path = CONTEXTS_DIR / row["file"]
+    try:
+        document = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        # The published contexts are not in the repository: `make install` extracts them from their npm packages.
+        raise ContextInstallError(
+            f"the JSON-LD context {row['url']!r} is not installed ({path}): run `make install`"
+        ) from None
+    # A package that changed a context's content would silently change what signatures mean: refuse it.
+    if document_digest(document) != row["document_sha256"]:
+        raise ContextInstallError(
+            f"the JSON-LD context {row['url']!r} in {path} is not the document manifest.json pins"
+        )
+    return document
+
+
+@cache
+def vendored_contexts() -> Mapping[str, Any]:
+    """URL -> parsed context document, read once and checked against manifest.json's digests."""
+    manifest = json.loads((CONTEXTS_DIR / "manifest.json").read_text("utf-8"))
+    return {row["url"]: _read_context(row) for row in manifest}
 
 
 @cache

@@ -9,6 +9,10 @@ class UnknownContextError(Ob3Error):
     """A JSON-LD context URL that is not vendored; ob3 never fetches one."""
 
 
+class ContextInstallError(Ob3Error):
+    """A context file ob3 holds is missing or is not the document its manifest row pins."""
+
+
 class SafeModeError(Ob3Error):
     """JSON-LD expansion would drop or guess at data: an undefined term, a relative IRI, ..."""
 

@@ -7,6 +7,7 @@ from verification import views
 app_name = "verification"
 urlpatterns = [
     path("c/<uuid:public_id>", views.credential_page, name="credential"),
+    path("c/<uuid:public_id>/seen.gif", views.credential_page_seen, name="credential-seen"),
     path("verify/", views.verify_page, name="verify"),
     path("verify/api", views.verify_api, name="verify-api"),
 ]

@@ -4,8 +4,9 @@ its API). Views read the request, call one service (verification.checking) and r
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from badges.credentials.page_views import credential_page_view_count
 from badges.credentials.selectors import credential_shared_publicly
+from kernel.http_cache import cache_document, cache_page, public_viewer
 from kernel.public_urls import public_url
 from kernel.ratelimit import over_limit, rate_limited, too_many
 from kernel.responses import public_json
@@ -44,9 +47,19 @@ def _upload_rate() -> str:
 
 # --- A shared credential ---------------------------------------------------------------------------------
 def _qr_svg(url: str) -> str:
+    return _qr_svg_in(url, get_language() or "")
+
+
+@lru_cache(maxsize=4096)
+def _qr_svg_in(url: str, language: str) -> str:
+    """Drawn once per process for each address (and language of its title): it depends on nothing else."""
     # segno writes a standalone SVG; inline it (no XML declaration) with a text alternative.
     qr = segno.make(url, error="m")
     return qr.svg_inline(scale=3, border=2, title=_("QR code linking to this page"))
+
+
+# A transparent 1×1 GIF: what the page's counting image receives.
+_PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
 def _friendly_not_found(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -74,11 +87,14 @@ def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         raise Http404
     preferred = request.get_preferred_type(["text/html", *JSON_LD_TYPES])
     if preferred in JSON_LD_TYPES:
-        return public_json(credential.document, preferred)
-    credential_page_view_count(credential=credential, viewer=request.user)
-    checked = checking.credential_verify(credential=credential)
+        # While it is shared the signed document never changes; public for a short while all the same, so
+        # that a learner who stops sharing it is not held to it by caches for long.
+        return cache_document(request, public_json(credential.document, preferred))
+    checked = checking.credential_verdict(credential=credential)
     page_url = public_url(reverse("verification:credential", args=[credential.public_id]))
     context = {
+        "user": public_viewer(request),  # the session is not read for a visitor who has none
+        "public_page": True,
         "credential": credential,
         "checked": checked,
         "summary": credential_summary(credential.document),
@@ -88,7 +104,20 @@ def credential_page(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "og_image": public_url(reverse("achievements_public:image", args=[credential.achievement.public_id, "png"]))
         if credential.achievement.image else "",
     }
-    return render(request, "verification/credential.html", context)
+    return cache_page(request, render(request, "verification/credential.html", context), vary=("Accept",))
+
+
+@require_GET
+@rate_limited("verification-page", _page_rate)
+def credential_page_seen(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The page's counting image: the page itself may come from a cache, this answer never does, so each
+    view of the page is counted (credential_page_view_count) however it was served."""
+    credential = credential_shared_publicly(public_id)
+    if credential is not None:
+        credential_page_view_count(credential=credential, viewer=public_viewer(request))
+    response = HttpResponse(_PIXEL, content_type="image/gif")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Check anything ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from badges.achievements.adapters import achievement_value, eu_elements
@@ -23,6 +24,7 @@ from badges.achievements.editions import LANGUAGES, achievement_edition, transla
 from badges.contexts import extension_context_url
 from badges.models import Achievement, LearningOutcome
 from issuers.files import stored_file_response
+from kernel.http_cache import IMMUTABLE, cache_document, cache_page, public_viewer
 from kernel.lookups import first_or_404
 from kernel.public_urls import public_url
 from ob3 import eu
@@ -33,7 +35,7 @@ from ob3.schema import SCHEMAS_DIR
 JSON_TYPES = ("application/ld+json", "application/json")
 # /ns/v1 never changes (a new version gets a new address, docs/extension.md), and signatures depend on
 # what it says: verifiers and caches may keep it for good.
-EXTENSION_CACHE = "public, max-age=31536000, immutable"
+EXTENSION_CACHE = IMMUTABLE
 
 
 def _published(public_id: UUID) -> Achievement:
@@ -86,10 +88,14 @@ def _achievement_response(request: HttpRequest, achievement: Achievement, *, lan
             json_dumps_params={"ensure_ascii": False},
         )
         response["Access-Control-Allow-Origin"] = "*"
+        response = cache_document(request, response)
+        patch_vary_headers(response, ["Accept"])
     else:
         edition = achievement_edition(achievement, language or request.LANGUAGE_CODE)
         versions = _versions(achievement)
         context = {
+            "user": public_viewer(request),  # the session is not read for a visitor who has none
+            "public_page": True,
             "achievement": achievement,
             "edition": edition,
             "issuer": achievement.issuer,
@@ -100,8 +106,8 @@ def _achievement_response(request: HttpRequest, achievement: Achievement, *, lan
             "image_url": public_url(reverse("achievements_public:image", args=[achievement.public_id, "png"])),
             "page_url": edition.uri if language else achievement.uri,
         }
-        response = render(request, "badges/public/achievement.html", context)
-    response["Vary"] = "Accept, Accept-Language, Cookie"
+        # The edition people read follows Accept-Language or the language cookie (kernel.http_cache).
+        response = cache_page(request, render(request, "badges/public/achievement.html", context))
     return response
 
 

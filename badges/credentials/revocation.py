@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from badges.credentials.events import credential_event_record
 from badges.credentials.issuing import credential_issue
 from badges.credentials.status_lists import status_list_set_revoked, status_list_sign
+from badges.credentials.verdict_cache import verdict_cache_forget
 from badges.credentials.webhook_events import credential_webhook_emit
 from badges.models import Credential, CredentialEvent
 from issuers.access import capability_check
@@ -38,7 +39,8 @@ def _check_manager(credential: Credential, by: User) -> None:
 # --- Revoking ------------------------------------------------------------------------------------------
 def credential_revoke(*, credential: Credential, by: User, reason: str) -> Credential:
     """Revoke an issued credential: record why, set its bit in the issuer's status list, re-sign the list
-    and tell the learner. Verifiers see it within the list's cache time (a minute)."""
+    and tell the learner. Its page says so at once (its stored verdict is dropped); verifiers and visitors
+whose copy came from a cache see it within settings.PUBLIC_CACHE_SECONDS (a minute)."""
     _check_manager(credential, by)
     reason = (reason or "").strip()
     if not reason:
@@ -67,6 +69,8 @@ def credential_revoke(*, credential: Credential, by: User, reason: str) -> Crede
         credential_revocation_notify(credential_id=credential.pk)  # sent once this commits
         credential_webhook_emit(credential, EventType.CREDENTIAL_REVOKED, revoked_at=now)
     credential.refresh_from_db()
+    # Its page's stored verdict would not be believed anyway (it names the list's old version): drop it.
+    verdict_cache_forget(credential.pk)
     try:
         status_list_sign(status_list=credential.status_list)
     except NoActiveSigningKey:

@@ -11,6 +11,24 @@ from badges.models import Credential
 from issuers.models import Issuer
 from kernel.lookups import first_or_none
 
+# --- What a credential is now -------------------------------------------------------------------------
+CREDENTIAL_STATES = ("pending", "issued", "failed", "revoked", "expired")
+
+
+def credential_state(credential: Credential, *, now: datetime | None = None) -> str:
+    """The one rule for what a credential is right now: pending (not signed yet), issued (valid now),
+    failed, revoked, or expired. Expired means its validUntil has passed (`<= now`), as ob3's verifier
+    decides; a revoked credential stays revoked whatever its dates."""
+    if credential.status == Credential.Status.REVOKED or credential.revoked_at is not None:
+        return "revoked"
+    if credential.status in (Credential.Status.PENDING, Credential.Status.SIGNING):
+        return "pending"
+    if credential.status == Credential.Status.FAILED:
+        return "failed"
+    if credential.valid_until is not None and credential.valid_until <= (now or timezone.now()):
+        return "expired"
+    return "issued"
+
 
 # --- Selectors -----------------------------------------------------------------------------------------
 def credential_list_for_issuer(

@@ -8,14 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.views.decorators.http import require_GET
 
 from badges.credentials.status_lists import status_list_published
+from kernel.http_cache import public_cache_control
 from kernel.responses import public_json
-
-STATUS_LIST_MAX_AGE = 60  # seconds: a revocation shows everywhere within a minute
 
 
 @require_GET
 def status_list(request: HttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
-    """A BitstringStatusListCredential: public, cacheable for a minute, revalidated by ETag."""
+    """A BitstringStatusListCredential: public, kept by caches for at most settings.PUBLIC_CACHE_SECONDS in
+    all (a revocation shows everywhere within a minute), revalidated by ETag."""
     listing = status_list_published(issuer_slug=issuer_slug, public_id=str(public_id))
     if listing is None:
         raise Http404
@@ -25,6 +25,6 @@ def status_list(request: HttpRequest, issuer_slug: str, public_id: UUID) -> Http
     else:
         response = public_json(listing.document, "application/vc+ld+json")
     response["ETag"] = listing.etag
-    response["Cache-Control"] = f"public, max-age={STATUS_LIST_MAX_AGE}"
+    response["Cache-Control"] = public_cache_control()
     response["Access-Control-Expose-Headers"] = "ETag"
     return response

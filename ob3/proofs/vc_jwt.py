@@ -30,7 +30,8 @@ KeyResolver = Callable[[dict[str, Any], dict[str, Any]], PublicKey | None]
 
 # RFC 7519 §4.1; removed from the payload to give back the credential as issued.
 REGISTERED_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti"})
-_PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
+PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
+_PRIVATE_JWK_MEMBERS = PRIVATE_JWK_MEMBERS
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 _DATE_TIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?"
@@ -213,6 +214,12 @@ def _decode_json(part: str, name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError(f"{name} is not a JSON object")
     return value
+
+
+def parse_compact_jws(token: object) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
+    """Header, payload, signing input and signature of a compact JWS; ValueError when malformed
+    (duplicate members, non-canonical base64url, an empty signature)."""
+    return _parse(token)
 
 
 def _parse(token: object) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:

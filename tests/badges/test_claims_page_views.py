@@ -1,5 +1,7 @@
 """Each view of a shared credential's public page is counted per day, without keeping who looked."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -28,18 +30,35 @@ def test_sharing_sets_first_shared_once(shared):
     assert credential.first_shared_at == first and credential.share_enabled
 
 
+def _seen_url(page) -> str:
+    """The counting image the page links to (the page itself may come from a cache)."""
+    match = re.search(r'src="(/c/[^"]+/seen\.gif)"', page.content.decode())
+    assert match, "the page links no counting image"
+    return match.group(1)
+
+
 def test_each_html_view_counts_but_not_the_holders_nor_json(client, shared):
     credential, holder = shared
     url = f"/c/{credential.public_id}"
     for _visit in range(2):
-        assert client.get(url).status_code == 200
+        page = client.get(url)
+        assert page.status_code == 200
+        seen = client.get(_seen_url(page))
+        assert (seen.status_code, seen["Content-Type"], seen["Cache-Control"]) == (200, "image/gif", "no-store")
     client.get(url, headers={"Accept": "application/ld+json"})
     client.force_login(holder)
-    client.get(url)
+    client.get(_seen_url(client.get(url)))
     row = CredentialPageView.objects.get(credential=credential)
     assert (row.day, row.count) == (timezone.localdate(), 2)
 
 
+def test_a_page_served_from_a_cache_counts_through_its_image_alone(client, shared):
+    credential, _holder = shared
+    client.get(f"/c/{credential.public_id}")
+    assert not CredentialPageView.objects.exists()
+
+
 def test_a_private_credential_counts_nothing(client, issued):
     assert client.get(f"/c/{issued.public_id}").status_code == 404
+    assert client.get(f"/c/{issued.public_id}/seen.gif").status_code == 200
     assert not CredentialPageView.objects.exists()

@@ -124,3 +124,37 @@ def test_the_extension_schema_is_served(client, db):
     assert response.content == (SCHEMAS_DIR / SCHEMA_FILE).read_bytes()
     assert response["Access-Control-Allow-Origin"] == "*"
     assert MIKROMERIT_CONTEXT.endswith(reverse("achievements_public:context"))
+
+
+# --- Cache headers ----------------------------------------------------------------------------------
+PUBLIC = "public, max-age=22, s-maxage=22, stale-while-revalidate=5"
+
+
+def _vary(response) -> set[str]:
+    return {part.strip() for part in response["Vary"].split(",")}
+
+
+def test_an_anonymous_visitor_gets_a_shared_cacheable_page_in_their_language(client, achievement):
+    response = page(client, achievement, accept="text/html")
+    assert response["Cache-Control"] == PUBLIC
+    assert _vary(response) == {"Accept", "Accept-Language"}
+    assert not response.cookies
+    again = client.get(reverse("achievements_public:achievement", args=[achievement.public_id]),
+                       HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="en", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+def test_a_signed_in_visitor_gets_a_private_page(client, achievement):
+    from tests.factories import make_user
+
+    client.force_login(make_user("visitor"))
+    response = page(client, achievement, accept="text/html")
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "Cookie" in _vary(response)
+
+
+def test_machines_get_a_public_document_that_varies_on_accept(client, achievement):
+    response = page(client, achievement, accept="application/ld+json")
+    assert response["Cache-Control"] == PUBLIC
+    assert "Accept" in _vary(response) and "Cookie" not in _vary(response)
+    assert response["ETag"]

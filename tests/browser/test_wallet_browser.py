@@ -153,3 +153,17 @@ def test_an_imported_credential_from_elsewhere_says_it_cannot_be_confirmed(page,
     page.goto("/wallet/")
     assert "Checked: cannot be confirmed" in page.locator(".credential-state-unconfirmed").inner_text()
     axe.assert_clean(page)
+
+
+def test_amina_makes_an_offer_for_her_phone_wallet(page, amina, credential, axe, screenshot):
+    sign_in(page, amina)
+    page.goto(f"/wallet/credentials/{credential.public_id}/")
+    page.get_by_role("link", name="Add to a digital wallet").click()
+    page.get_by_role("button", name="Make an offer for my wallet").click()
+    assert page.get_by_role("heading", name="Your offer is ready").is_visible()
+    assert page.get_by_role("img", name="QR code that offers Samarbete i arbetsgrupp to a wallet app").is_visible()
+    link = page.get_by_role("link", name="Open in a wallet app on this device")
+    assert link.get_attribute("href").startswith("openid-credential-offer://?credential_offer_uri=")
+    axe.assert_clean(page)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "learner-wallet-offer")

@@ -30,6 +30,8 @@ def wallet_urls(credential):
         *[("get", reverse("learners:credential-download", args=[credential.public_id, kind]))
           for kind in ("png", "svg", "json", "jwt")],
         ("post", reverse("learners:credential-share", args=[credential.public_id])),
+        ("get", reverse("openid4vci:to-wallet", args=[credential.public_id])),
+        ("post", reverse("openid4vci:to-wallet", args=[credential.public_id])),
     ]
 
 
@@ -41,6 +43,7 @@ def test_every_wallet_view_of_a_credential_is_404_for_someone_else(credential, s
         assert response.status_code == 404, url
     credential.refresh_from_db()
     assert credential.share_enabled is False
+    assert not credential.wallet_offers.exists()
 
 
 def test_wallet_pages_ask_anonymous_visitors_to_sign_in(credential):

@@ -1,9 +1,9 @@
 """Where every context in ob3/contexts comes from, checked against that source.
 
 A context either comes from an npm package (`package` in manifest.json: name, exact version, path inside
-the package), and then it is the same JSON document as the package's file, or this project wrote it
-(`ours`), and then, where a published original exists, it is the same JSON document as that original
-in ../shared/ob3. ob3/contexts/PROVENANCE.md says the same in prose.
+the package), and then `make install` extracts it from that package into ob3/contexts/npm/ (the repository
+holds no copy), or this project wrote it (`ours`). Either way, where a published original exists, it is the
+same JSON document as that original in ../shared/ob3. ob3/contexts/PROVENANCE.md says the same in prose.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ob3.documents import CONTEXTS_DIR
 from tests.ob3.support import load_json, shared
 
 INTEROP_DIR = Path(__file__).resolve().parents[2] / "interop"
-NODE_MODULES = INTEROP_DIR / "node_modules"
+NODE_MODULES = CONTEXTS_DIR / "node_modules"
 MANIFEST: list[dict[str, Any]] = load_json(CONTEXTS_DIR / "manifest.json")
 PACKAGE_ROWS = [row for row in MANIFEST if "package" in row]
 OURS_ROWS = [row for row in MANIFEST if "ours" in row]
@@ -37,10 +37,10 @@ def _sources() -> list[dict[str, str]]:
 
 def _unavailable() -> str | None:
     if shutil.which("node") is None:
-        return "node is not installed (make interop needs Node.js >= 18)"
+        return "node is not installed (make install needs Node.js >= 18)"
     missing = sorted({s["name"] for s in _sources() if not (NODE_MODULES / s["name"] / "package.json").is_file()})
     if missing:
-        return f"interop/node_modules lacks {', '.join(missing)}: run `make interop` (npm ci in interop/)"
+        return f"ob3/contexts/node_modules lacks {', '.join(missing)}: run `make install`"
     return None
 
 
@@ -78,32 +78,46 @@ def test_every_context_names_a_package_or_is_our_own():
                 assert EXACT_VERSION.fullmatch(source["version"]), (row["url"], source["version"])
 
 
-def test_the_folder_holds_only_what_the_manifest_names():
-    named = {row["file"] for row in MANIFEST} | {"manifest.json", "PROVENANCE.md"}
-    assert {path.name for path in CONTEXTS_DIR.iterdir()} == named
+def test_the_repository_holds_only_our_own_contexts():
+    tracked = subprocess.run(["git", "ls-files", "."], cwd=CONTEXTS_DIR, capture_output=True, text=True, check=True)
+    if not tracked.stdout:
+        pytest.skip("not a git checkout")
+    ours = {row["file"] for row in OURS_ROWS}
+    assert set(tracked.stdout.split()) == ours | {"manifest.json", "PROVENANCE.md", "package.json", "package-lock.json"}
+
+
+def test_packaged_contexts_are_installed_under_npm_and_nothing_else_is():
+    assert all(row["file"].startswith("npm/") for row in PACKAGE_ROWS)
+    assert not any(row["file"].startswith("npm/") for row in OURS_ROWS)
+    assert {path.name for path in (CONTEXTS_DIR / "npm").iterdir()} == {
+        row["file"].removeprefix("npm/") for row in PACKAGE_ROWS}
 
 
 def test_contexts_only_the_tests_need_are_not_held():
     assert "https://www.w3.org/ns/credentials/examples/v2" not in {row["url"] for row in MANIFEST}
 
 
-# --- against the npm packages (interop/package.json pins them) ----------------------------------------
+# --- against the npm packages (ob3/contexts/package.json pins them, interop/package.json the same) ----------
 
-@pytest.mark.interop
 @pytest.mark.parametrize("row", PACKAGE_ROWS, ids=_row_id)
 def test_context_is_the_packages_file(row, packages):
     source = row["package"]
-    pinned = load_json(INTEROP_DIR / "package.json")["dependencies"]
-    assert pinned.get(source["name"]) == source["version"], f"interop/package.json must pin {source['name']} exactly"
+    for package_json in (CONTEXTS_DIR / "package.json", INTEROP_DIR / "package.json"):
+        pinned = load_json(package_json)["dependencies"]
+        assert pinned.get(source["name"]) == source["version"], f"{package_json} must pin {source['name']} exactly"
     assert load_json(NODE_MODULES / source["name"] / "package.json")["version"] == source["version"]
     assert load_json(CONTEXTS_DIR / row["file"]) == package_document(source)
 
 
-@pytest.mark.interop
+@pytest.mark.parametrize("row", [row for row in PACKAGE_ROWS if "official" in row], ids=_row_id)
+def test_packaged_context_means_what_the_published_one_means(row):
+    assert load_json(CONTEXTS_DIR / row["file"]) == load_json(shared(row["official"]))
+
+
 @pytest.mark.parametrize("row", [row for row in OURS_ROWS if "base" in row["ours"]], ids=_row_id)
 def test_our_context_is_its_package_base_plus_exactly_the_added_terms(row, packages):
     ours = row["ours"]
-    pinned = load_json(INTEROP_DIR / "package.json")["dependencies"]
+    pinned = load_json(CONTEXTS_DIR / "package.json")["dependencies"]
     assert pinned.get(ours["base"]["name"]) == ours["base"]["version"]
     base = package_document(ours["base"])
     document = load_json(CONTEXTS_DIR / row["file"])

@@ -3,22 +3,70 @@ import json
 
 import pytest
 
-from ob3.documents import CONTEXTS_DIR, DEFAULT_LOADER, OB_V3P0, VC_V2, DocumentLoader
-from ob3.errors import UnknownContextError
+from ob3 import documents
+from ob3.documents import CONTEXTS_DIR, DEFAULT_LOADER, OB_V3P0, VC_V2, DocumentLoader, document_digest
+from ob3.errors import ContextInstallError, UnknownContextError
 from ob3.jsonld import canonicalize
+from tests.ob3.support import shared
+
+MANIFEST = json.loads((CONTEXTS_DIR / "manifest.json").read_text())
 
 
-def test_every_vendored_context_matches_its_recorded_sha256():
-    manifest = json.loads((CONTEXTS_DIR / "manifest.json").read_text())
-    assert len(manifest) >= 15
-    for row in manifest:
-        digest = hashlib.sha256((CONTEXTS_DIR / row["file"]).read_bytes()).hexdigest()
-        assert digest == row["sha256"], row["file"]
+def test_every_context_is_the_document_its_manifest_row_pins():
+    assert len(MANIFEST) >= 15
+    for row in MANIFEST:
+        document = json.loads((CONTEXTS_DIR / row["file"]).read_text())
+        assert document_digest(document) == row["document_sha256"], row["file"]
 
 
-def test_vc_v2_context_has_the_digest_the_recommendation_publishes():
-    manifest = {row["url"]: row for row in json.loads((CONTEXTS_DIR / "manifest.json").read_text())}
-    assert manifest[VC_V2]["sha256"] == "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"
+def test_our_own_contexts_keep_their_exact_bytes():
+    ours = [row for row in MANIFEST if "ours" in row]
+    assert ours
+    for row in ours:
+        assert hashlib.sha256((CONTEXTS_DIR / row["file"]).read_bytes()).hexdigest() == row["sha256"], row["file"]
+
+
+def test_vc_v2_context_is_the_document_whose_digest_the_recommendation_publishes():
+    published = shared("contexts", "credentials-v2.jsonld")
+    # VC Data Model 2.0 §B.1 gives the SHA-256 of the bytes W3C serves.
+    assert hashlib.sha256(published.read_bytes()).hexdigest() == (
+        "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"
+    )
+    assert DEFAULT_LOADER(VC_V2)["document"] == json.loads(published.read_text())
+
+
+@pytest.fixture
+def contexts_copy(tmp_path, monkeypatch):
+    for row in MANIFEST:
+        target = tmp_path / row["file"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((CONTEXTS_DIR / row["file"]).read_bytes())
+    monkeypatch.setattr(documents, "CONTEXTS_DIR", tmp_path)
+    return tmp_path
+
+
+def test_a_context_that_is_not_installed_fails_loudly(contexts_copy):
+    row = next(row for row in MANIFEST if row["url"] == VC_V2)
+    (contexts_copy / row["file"]).unlink()
+    with pytest.raises(ContextInstallError, match="not installed.*make install"):
+        documents._read_context(row)
+
+
+def test_a_context_whose_content_changed_is_refused(contexts_copy):
+    row = next(row for row in MANIFEST if row["url"] == VC_V2)
+    path = contexts_copy / row["file"]
+    document = json.loads(path.read_text())
+    document["@context"]["name"] = "https://evil.example/name"
+    path.write_text(json.dumps(document))
+    with pytest.raises(ContextInstallError, match="not the document manifest.json pins"):
+        documents._read_context(row)
+
+
+def test_reformatting_a_context_changes_nothing(contexts_copy):
+    row = next(row for row in MANIFEST if row["url"] == VC_V2)
+    path = contexts_copy / row["file"]
+    path.write_text(json.dumps(json.loads(path.read_text()), indent=7, sort_keys=True))
+    assert documents._read_context(row) == DEFAULT_LOADER(VC_V2)["document"]
 
 
 def test_ob_context_is_the_validator_revision_with_jti_and_endorsement_jwt():
