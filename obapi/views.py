@@ -252,7 +252,7 @@ class ConsentView(AuthorizationView):
             "application").first()
         if registration is not None:
             redirects = [_origin(uri) for uri in registration.application.redirect_uris.split()]
-            response._csp_update = {  # type: ignore[attr-defined]  # what django-csp's csp_update sets
+            response._csp_update = {  # what django-csp's csp_update sets
                 "img-src": [_origin(registration.logo_uri)], "form-action": sorted(set(redirects)),
             }
         return response
