@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install contexts translations test test-ob3 test-browser test-contract test-faults lint typecheck typecheck-baseline contracts interop bench run demo messages clean
+.PHONY: install contexts translations test test-ob3 test-browser test-contract test-faults lint audit typecheck typecheck-baseline contracts interop bench run demo messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ test-faults: install
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+## Security: bandit over our code (fails on any medium or high finding not marked `# nosec B### -- reason`),
+## then pip-audit over the installed packages (scripts/dependency_audit.py: known vulnerabilities fail; says
+## so plainly when the advisory database cannot be reached).
+AUDITED := ob3 safefetch config kernel notifications issuers webhooks badges verification learners assessment console api obapi openid4vci bench scripts deploy
+audit: $(STAMP)
+	$(BIN)/bandit --recursive $(AUDITED) --exclude '*/migrations/*' --severity-level medium --quiet
+	$(BIN)/python scripts/dependency_audit.py
 
 ## Static types ([tool.mypy] in pyproject.toml): ob3 and safefetch under --strict with no error at all; the
 ## apps with django-stubs, failing on any error not recorded in mypy-baseline.txt. After fixing recorded

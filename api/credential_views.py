@@ -45,6 +45,7 @@ from badges.models import Credential
 from issuers.models import Issuer, IssuerMember
 from issuers.roles import Capability
 from kernel.public_urls import public_url
+from kernel.usercontent import user_content_headers
 from learners.filenames import attachment_header
 
 S = Credential.Status
@@ -213,6 +214,7 @@ class CredentialDownloadView(APIView):
             media_type = JSON_LD
         response = HttpResponse(_file_bytes(credential, fmt), content_type=media_type)
         response["Content-Disposition"] = attachment_header(f"credential-{credential.public_id}.{fmt}")
+        user_content_headers(response)
         return response
 
 

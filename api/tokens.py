@@ -6,12 +6,14 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import ApiToken
 from api.scopes import Scope
 from issuers.access import capability_check
+from issuers.audit import AuditKind, issuer_audit_record
 from issuers.models import Issuer
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
@@ -25,6 +27,7 @@ TOKEN_START = "mkm_"  # noqa: S105 (the marker every token starts with, not a se
 LAST_USED_RESOLUTION_SECONDS = 60
 
 
+@transaction.atomic
 def api_token_create(
     *, issuer: Issuer, by: User, name: str, scopes: list[str], expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
@@ -43,12 +46,17 @@ def api_token_create(
         issuer=issuer, name=name.strip(), prefix=prefix, token_hash=secret_token_hash(secret),
         scopes=sorted(set(scopes)), created_by=by, expires_at=expires_at,
     )
+    issuer_audit_record(issuer_id=issuer.pk, kind=AuditKind.API_TOKEN_CREATED, by=by, subject=token.name,
+                        prefix=prefix, scopes=token.scopes)
     return token, secret
 
 
+@transaction.atomic
 def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     capability_check(issuer_id=token.issuer_id, user=by, capability=Capability.MANAGE_MEMBERS)
-    ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=timezone.now())
+    if ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=timezone.now()):
+        issuer_audit_record(issuer_id=token.issuer_id, kind=AuditKind.API_TOKEN_REVOKED, by=by, subject=token.name,
+                            prefix=token.prefix)
     token.refresh_from_db()
     return token
 

@@ -17,6 +17,7 @@ from assessment.models import AssessmentAuditEvent, AwardBatch, AwardRecipient
 from assessment.workflow import audit_record
 from badges.models import Achievement, Credential
 from issuers.access import capability_check
+from issuers.audit import AuditKind, issuer_audit_record
 from issuers.models import Issuer
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
@@ -115,4 +116,6 @@ def award_batch_rows_rerun(*, batch: AwardBatch, by: User, lines: list[int]) -> 
             "rows_not_failed",
             _("Only failed rows can be issued again. These have not failed: %(rows)s.") % {"rows": rows},
         )
+    issuer_audit_record(issuer_id=batch.issuer_id, kind=AuditKind.AWARD_ROWS_RERUN, by=by,
+                        subject=batch.achievement.name, batch=str(batch.public_id), lines=outcome)
     return outcome

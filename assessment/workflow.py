@@ -22,12 +22,23 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Application, AssessmentAuditEvent, AwardBatch
 from badges.models import Achievement
+from issuers.audit import AuditKind, issuer_audit_record
 from kernel.emails import primary_verified_email
 from kernel.errors import ApplicationError
 from notifications.sending import notice_send
 
 if TYPE_CHECKING:
     from kernel.users import User
+
+
+_PRIVILEGED: dict[str, str] = {
+    AssessmentAuditEvent.Kind.APPROVED: AuditKind.APPLICATION_DECIDED,
+    AssessmentAuditEvent.Kind.FIRST_APPROVAL: AuditKind.APPLICATION_DECIDED,
+    AssessmentAuditEvent.Kind.REVISION_REQUESTED: AuditKind.APPLICATION_DECIDED,
+    AssessmentAuditEvent.Kind.REJECTED: AuditKind.APPLICATION_DECIDED,
+    AssessmentAuditEvent.Kind.AWARD_CONFIRMED: AuditKind.AWARD_JOB_CONFIRMED,
+    AssessmentAuditEvent.Kind.POLICY_CHANGED: AuditKind.ASSESSMENT_POLICY_CHANGED,
+}
 
 
 def audit_record(
@@ -39,9 +50,20 @@ def audit_record(
     batch: AwardBatch | None = None,
     **data: Any,
 ) -> AssessmentAuditEvent:
-    return AssessmentAuditEvent.objects.create(
+    event = AssessmentAuditEvent.objects.create(
         achievement=achievement, application=application, batch=batch, kind=kind, actor=actor, data=data
     )
+    if kind in _PRIVILEGED:  # decisions, awards and policies also go to the issuer's audit log
+        details: dict[str, Any] = {"achievement": str(achievement.public_id)}
+        if application is not None:
+            details |= {"application": str(application.public_id), "decision": kind}
+        if batch is not None:
+            details |= {"batch": str(batch.public_id), "recipients": data.get("recipients")}
+        if "second_approval_required" in data:
+            details["second_approval_required"] = data["second_approval_required"]
+        issuer_audit_record(issuer_id=achievement.issuer_id, kind=_PRIVILEGED[kind], by=actor,
+                            subject=achievement.name, **details)
+    return event
 
 
 def learner_email(user: User) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "kernel",
     "notifications",
     "issuers",
@@ -113,6 +115,7 @@ MIDDLEWARE = [
     # First, so a CORS preflight is answered before any other middleware can answer or redirect it.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # the Content-Security-Policy header (below); request.csp_nonce
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -273,7 +276,11 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Outside production, serve static files straight from the app folders, without collectstatic.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
-MEDIA_URL = "media/"
+# Uploaded and generated files (badge images, logos, baked credentials) under MEDIA_URL. Set it to an
+# absolute URL on another host (e.g. https://usercontent.example/media/) so that such a file, opened on its
+# own, can never run in this site's origin; the platform's own pages and downloads serve them with a
+# sandboxing policy either way (kernel/usercontent.py).
+MEDIA_URL = env_str("MEDIA_URL") or "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
@@ -357,6 +364,33 @@ CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every page: scripts only from this site's static files, or
+# inline with the request's nonce (`{{ request.csp_nonce }}`), never 'unsafe-inline'; no plugins, no <base>
+# tricks, no framing, forms only to this site. The API docs pages loosen it for themselves (api/urls.py), and
+# stored files (SVG badges, baked credentials) replace it with a sandbox (kernel/usercontent.py).
+# tests/config/test_csp.py walks the pages and checks the header and the HTML.
+# Sign-in with OpenID Connect posts a form here that redirects to the provider, which form-action also checks.
+_oidc_origins = [
+    f"{urlsplit(app['settings']['server_url']).scheme}://{urlsplit(app['settings']['server_url']).netloc}"
+    for app in oidc_apps_from_env()
+]
+_media_origin = [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"] if urlsplit(MEDIA_URL).netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        # data: for allauth's TOTP QR code (an inline data: URI image).
+        "img-src": ["'self'", "data:", *_media_origin],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *_oidc_origins],
+    },
+}
 
 # --- Signing keys --------------------------------------------------------------------------------------
 # Issuer private keys are stored encrypted with this key-encryption key (KEK, base64 of 32 bytes).

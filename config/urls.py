@@ -8,6 +8,7 @@ from config.health import healthz
 from config.home import home
 from issuers.console_views import invitation_accept
 from kernel.http_cache import language_set_public
+from kernel.usercontent import media_serve
 
 # Staff sign in through the accounts pages too, so the admin gets e-mail verification and the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -42,4 +43,5 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Production serves MEDIA_URL from the storage (S3) or the proxy, with the same headers (README.md).
+    urlpatterns += static(settings.MEDIA_URL, view=media_serve, document_root=settings.MEDIA_ROOT)

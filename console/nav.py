@@ -39,6 +39,7 @@ ENTRIES = (
     MenuEntry("profile", "console:profile", _("Profile"), Capability.EDIT_PROFILE),
     MenuEntry("api-tokens", "api_tokens:list", _("API tokens"), Capability.MANAGE_MEMBERS),
     MenuEntry("webhooks", "webhooks_console:list", _("Webhooks"), Capability.MANAGE_MEMBERS),
+    MenuEntry("audit-log", "console:audit-log", _("Audit log"), Capability.VIEW_AUDIT_LOG),
 )
 
 

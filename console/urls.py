@@ -3,7 +3,7 @@ and the member and profile pages (issuers app)."""
 
 from django.urls import path
 
-from console import views
+from console import audit_views, views
 from issuers import console_views
 
 app_name = "console"
@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:issuer_slug>/members/<int:member_id>/", console_views.member_roles_edit, name="member-roles"),
     path("<slug:issuer_slug>/members/<int:member_id>/remove/", console_views.member_remove, name="member-remove"),
     path("<slug:issuer_slug>/profile/", console_views.issuer_profile_edit, name="profile"),
+    path("<slug:issuer_slug>/audit-log/", audit_views.audit_log, name="audit-log"),
 ]

@@ -88,14 +88,14 @@ class IssuerAdmin(admin.ModelAdmin):
         active_kinds = set(obj.signing_keys.filter(status=SigningKey.Status.ACTIVE).values_list("kind", flat=True))
         wanted = {SigningKey.Kind.ED25519, *([SigningKey.Kind.RSA] if obj.jwt_enabled else [])}
         for kind in wanted - active_kinds:
-            signing_key_create(issuer=obj, kind=kind)
+            signing_key_create(issuer=obj, kind=kind, by=request.user)  # type: ignore[arg-type]
 
     @admin.action(description=_("Rotate signing keys (old keys stay published)"), permissions=["change"])
     def rotate_signing_keys(self, request: HttpRequest, queryset: QuerySet[Issuer]) -> None:
         for issuer in queryset:
             kinds = set(issuer.signing_keys.filter(status=SigningKey.Status.ACTIVE).values_list("kind", flat=True))
             for kind in kinds:
-                signing_key_rotate(issuer=issuer, kind=kind)
+                signing_key_rotate(issuer=issuer, kind=kind, by=request.user)  # type: ignore[arg-type]
         self.message_user(request, _("Signing keys rotated."), messages.SUCCESS)
 
     # How a new issuer gets its first owner: the invitation an owner would send from the console.

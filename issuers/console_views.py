@@ -85,7 +85,7 @@ def member_roles_edit(request: AuthenticatedHttpRequest, issuer_slug: str, membe
     form = MemberRolesForm(_posted(request), initial={"roles": sorted(other.roles)})
     if request.method == "POST" and form.is_valid():
         try:
-            issuer_member_roles_set(member=other, roles=form.cleaned_data["roles"])
+            issuer_member_roles_set(member=other, roles=form.cleaned_data["roles"], by=request.user)
         except MembershipRefused as refusal:
             _refused(form, refusal)
         else:
@@ -103,7 +103,7 @@ def member_remove(request: AuthenticatedHttpRequest, issuer_slug: str, member_id
     form = forms.Form(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            issuer_member_remove(member=other)
+            issuer_member_remove(member=other, by=request.user)
         except MembershipRefused as refusal:
             _refused(form, refusal)
         else:
@@ -122,7 +122,7 @@ def issuer_profile_edit(request: AuthenticatedHttpRequest, issuer_slug: str) -> 
     issuer = member.issuer
     form = IssuerProfileForm(_posted(request), request.FILES or None, instance=issuer)
     if request.method == "POST" and form.is_valid():
-        issuer_profile_update(issuer=issuer, **form.profile_fields(), image=form.cleaned_data["image"])
+        issuer_profile_update(issuer=issuer, **form.profile_fields(), image=form.cleaned_data["image"], by=request.user)
         messages.success(request, _("Profile saved."))
         return redirect("console:issuer", issuer.slug)
     return render(

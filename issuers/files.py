@@ -11,6 +11,8 @@ import mimetypes
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 
+from kernel.usercontent import user_content_headers
+
 
 def stored_file_response(file: FieldFile) -> FileResponse:
     if not file.name:  # what `not file` tests, in a form that tells the type checker the name is set
@@ -22,4 +24,5 @@ def stored_file_response(file: FieldFile) -> FileResponse:
         raise Http404 from None
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "public, max-age=86400"
+    user_content_headers(response)  # an SVG badge opened on its own runs no script here
     return response

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from issuers.audit import AuditKind, issuer_audit_record
 from issuers.errors import MembershipRefused
 from issuers.models import Issuer, IssuerInvitation, IssuerMember, Role
 from kernel.emails import has_verified_email
@@ -92,6 +93,8 @@ def issuer_member_invite(
         kind="member_invitation", template="issuers/email/invitation", email=email,
         context={"invitation": invitation, "accept_url": accept_url}, language=translation.get_language(),
     )
+    issuer_audit_record(issuer_id=issuer.pk, kind=AuditKind.MEMBER_INVITED, by=invited_by, subject=email,
+                        roles=sorted(chosen))
     logger.info("issuer member invited", extra={"issuer": issuer.slug, "invitation_id": invitation.pk})
     return invitation
 
@@ -126,29 +129,37 @@ def issuer_invitation_accept(*, token: str, user: User) -> IssuerMember:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    issuer_audit_record(issuer_id=invitation.issuer_id, kind=AuditKind.MEMBER_JOINED, by=user,
+                        subject=invitation.email, roles=sorted(invitation.roles))
     logger.info("issuer invitation accepted", extra={"issuer": invitation.issuer.slug, "invitation_id": invitation.pk})
     return member
 
 
 @transaction.atomic
-def issuer_member_roles_set(*, member: IssuerMember, roles: Iterable[str]) -> IssuerMember:
+def issuer_member_roles_set(*, member: IssuerMember, roles: Iterable[str], by: User | None = None) -> IssuerMember:
     chosen = _check_roles(roles)
     _lock_issuer(member.issuer_id)
     member.refresh_from_db()
+    before = sorted(member.roles)
     if member.is_owner and Role.OWNER not in chosen:
         _check_not_last_owner(member)
     changed = member.set_roles(chosen)
     if changed:
         member.save(update_fields=changed)
+        issuer_audit_record(issuer_id=member.issuer_id, kind=AuditKind.MEMBER_ROLES_CHANGED, by=by,
+                            subject=member.user.email, before=before, after=sorted(chosen))
     logger.info("issuer member roles set", extra={"member_id": member.pk, "roles": sorted(chosen)})
     return member
 
 
 @transaction.atomic
-def issuer_member_remove(*, member: IssuerMember) -> None:
+def issuer_member_remove(*, member: IssuerMember, by: User | None = None) -> None:
     _lock_issuer(member.issuer_id)
     member.refresh_from_db()
     if member.is_owner:
         _check_not_last_owner(member)
+    roles = sorted(member.roles)
     member.delete()
+    issuer_audit_record(issuer_id=member.issuer_id, kind=AuditKind.MEMBER_REMOVED, by=by,
+                        subject=member.user.email, roles=roles)
     logger.info("issuer member removed", extra={"issuer_id": member.issuer_id, "user_id": member.user_id})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from issuers import identifiers
 from issuers.countries import validate_country_code
 from issuers.roles import Capability, Role, capabilities_of, roles_with
+from kernel.append_only import AppendOnlyEvent
 from kernel.validation import TEXT_LONG, bidi_controls_refuse, public_url_validator, text_limit
 
 
@@ -290,3 +291,48 @@ class DidKeyIdentity(models.Model):
     def verification_method(self) -> str:
         """`did:key:z6Mk…#z6Mk…`: the one verification method of the DID's document."""
         return f"{self.did}#{self.did[len('did:key:'):]}"
+
+
+class IssuerAuditEvent(AppendOnlyEvent):
+    """Every privileged action taken for an issuer (issuers.audit): who, when, what it was about.
+
+    `subject` is a short label of the thing acted on, kept as it was (an e-mail address, a token's name, a
+    definition's name), so the entry still reads right after the thing is renamed or deleted; `data` holds the
+    details (roles before and after, a key's thumbprint, the changed fields).
+    """
+
+    class Kind(models.TextChoices):
+        MEMBER_INVITED = "member_invited", _("member invited")
+        MEMBER_JOINED = "member_joined", _("invitation accepted")
+        MEMBER_ROLES_CHANGED = "member_roles_changed", _("roles changed")
+        MEMBER_REMOVED = "member_removed", _("member removed")
+        PROFILE_UPDATED = "profile_updated", _("profile changed")
+        SIGNING_KEY_CREATED = "signing_key_created", _("signing key created")
+        SIGNING_KEY_ROTATED = "signing_key_rotated", _("signing key replaced")
+        SIGNING_KEY_COMPROMISED = "signing_key_compromised", _("signing key marked compromised")
+        ACHIEVEMENT_APPROVED = "achievement_approved", _("definition approved")
+        ACHIEVEMENT_CHANGES_REQUESTED = "achievement_changes_requested", _("changes requested to a definition")
+        ACHIEVEMENT_EXTERNAL_REVIEW = "achievement_external_review", _("external review recorded")
+        ACHIEVEMENT_PUBLISHED = "achievement_published", _("definition published")
+        CREDENTIAL_REVOKED = "credential_revoked", _("credential revoked")
+        CREDENTIAL_REISSUED = "credential_reissued", _("credential re-issued")
+        APPLICATION_DECIDED = "application_decided", _("application decided")
+        AWARD_JOB_CONFIRMED = "award_job_confirmed", _("direct award confirmed")
+        AWARD_ROWS_RERUN = "award_rows_rerun", _("award list rows run again")
+        ASSESSMENT_POLICY_CHANGED = "assessment_policy_changed", _("assessment policy changed")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        WEBHOOK_ENDPOINT_CREATED = "webhook_endpoint_created", _("webhook endpoint added")
+        WEBHOOK_ENDPOINT_CHANGED = "webhook_endpoint_changed", _("webhook endpoint changed")
+        WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated", _("webhook secret replaced")
+        WEBHOOK_ENDPOINT_DELETED = "webhook_endpoint_deleted", _("webhook endpoint removed")
+        WEBHOOK_DELIVERY_REPLAYED = "webhook_delivery_replayed", _("webhook delivery sent again")
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="audit_events")
+    kind = models.CharField(_("action"), max_length=40, choices=Kind.choices)
+    subject = models.CharField(_("about"), max_length=200, blank=True)
+
+    class Meta(AppendOnlyEvent.Meta):
+        verbose_name = _("issuer audit event")
+        verbose_name_plural = _("issuer audit events")
+        indexes = [models.Index(fields=["issuer", "-created_at"], name="issuer_audit_recent")]

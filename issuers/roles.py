@@ -41,6 +41,7 @@ class Capability(StrEnum):
     MANAGE_CREDENTIALS = "manage_credentials"  # the list of issued credentials, revoke, re-issue
     SEE_ASSESSMENT_POLICIES = "see_assessment_policies"  # e.g. whether a second assessor must approve
     SET_ASSESSMENT_POLICIES = "set_assessment_policies"
+    VIEW_AUDIT_LOG = "view_audit_log"  # every privileged action taken for the issuer (issuers.audit)
 
 
 C = Capability
@@ -48,7 +49,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.OWNER: frozenset({
         C.VIEW_CONSOLE, C.MANAGE_MEMBERS, C.EDIT_PROFILE, C.VIEW_ACHIEVEMENTS, C.EDIT_ACHIEVEMENTS,
         C.RECORD_EXTERNAL_REVIEWS, C.PUBLISH_ACHIEVEMENTS, C.SEE_REVIEW_QUEUE, C.AWARD_CREDENTIALS,
-        C.MANAGE_CREDENTIALS, C.SEE_ASSESSMENT_POLICIES, C.SET_ASSESSMENT_POLICIES,
+        C.MANAGE_CREDENTIALS, C.SEE_ASSESSMENT_POLICIES, C.SET_ASSESSMENT_POLICIES, C.VIEW_AUDIT_LOG,
     }),
     Role.DESIGNER: frozenset({C.VIEW_CONSOLE, C.VIEW_ACHIEVEMENTS, C.EDIT_ACHIEVEMENTS}),
     Role.QA_REVIEWER: frozenset({

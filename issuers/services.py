@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from issuers.audit import AuditKind, issuer_audit_record
 from issuers.keystore import jwk_thumbprint, key_encryption_key_id, private_key_open, private_key_seal
 from issuers.logos import LOGO_FORMATS, logo_format
 from issuers.models import DidKeyIdentity, IdentityKind, Issuer, SigningKey
@@ -85,6 +86,7 @@ def issuer_profile_update(
     official_identifier: str,
     image: UploadedFile | None = None,
     identity_kind: str | None = None,
+    by: User | None = None,
 ) -> Issuer:
     """Change what the issuer's OB Profile says about it. The slug (part of every issued id) stays.
 
@@ -124,7 +126,12 @@ def issuer_profile_update(
         issuer.identity_kind = identity_kind
         changed.append("identity_kind")
     issuer.full_clean(exclude=["image"])
+    before = Issuer.objects.filter(pk=issuer.pk).values(*[field for field in changed if field != "image"]).get()
     issuer.save(update_fields=changed)
+    issuer_audit_record(
+        issuer_id=issuer.pk, kind=AuditKind.PROFILE_UPDATED, by=by, subject=issuer.name,
+        fields=sorted(field for field in changed if field == "image" or before[field] != getattr(issuer, field)),
+    )
     logger.info("issuer profile updated", extra={"issuer": issuer.slug})
     if issuer.identity_kind != previous_identity_kind:
         logger.info(
@@ -134,7 +141,7 @@ def issuer_profile_update(
     return issuer
 
 
-def signing_key_create(*, issuer: Issuer, kind: str) -> SigningKey:
+def signing_key_create(*, issuer: Issuer, kind: str, by: User | None = None) -> SigningKey:
     signer = LocalSigner.generate(_OB3_KIND[kind], rsa_bits=RSA_KEY_BITS)
     public = signer.public_key
     jwk = public.to_jwk()
@@ -149,12 +156,14 @@ def signing_key_create(*, issuer: Issuer, kind: str) -> SigningKey:
         private_key_ciphertext=sealed,
         key_encryption_key_id=kek_id,
     )
+    issuer_audit_record(issuer_id=issuer.pk, kind=AuditKind.SIGNING_KEY_CREATED, by=by, subject=thumbprint,
+                        key_kind=kind)
     logger.info("signing key created", extra={"issuer": issuer.slug, "key": thumbprint, "kind": kind})
     return key
 
 
 @transaction.atomic
-def signing_key_rotate(*, issuer: Issuer, kind: str) -> SigningKey:
+def signing_key_rotate(*, issuer: Issuer, kind: str, by: User | None = None) -> SigningKey:
     """A fresh active key; the previous one is retired but stays published for old credentials."""
     now = timezone.now()
     current = (
@@ -166,11 +175,14 @@ def signing_key_rotate(*, issuer: Issuer, kind: str) -> SigningKey:
         current.status = SigningKey.Status.RETIRED
         current.retired_at = now
         current.save(update_fields=["status", "retired_at"])
-    return signing_key_create(issuer=issuer, kind=kind)
+    key = signing_key_create(issuer=issuer, kind=kind, by=by)
+    issuer_audit_record(issuer_id=issuer.pk, kind=AuditKind.SIGNING_KEY_ROTATED, by=by, subject=key.thumbprint,
+                        key_kind=kind, retired=current.thumbprint if current else None)
+    return key
 
 
 @transaction.atomic
-def signing_key_mark_compromised(key: SigningKey, *, since: datetime) -> SigningKey | None:
+def signing_key_mark_compromised(key: SigningKey, *, since: datetime, by: User | None = None) -> SigningKey | None:
     """Mark a leaked key compromised from `since` and, if it was active, replace it.
 
     The key stays published with `revoked: since`, so credentials signed before `since` keep
@@ -183,12 +195,14 @@ def signing_key_mark_compromised(key: SigningKey, *, since: datetime) -> Signing
     key.compromised_since = since
     key.retired_at = key.retired_at or timezone.now()
     key.save(update_fields=["status", "compromised_since", "retired_at"])
+    issuer_audit_record(issuer_id=key.issuer_id, kind=AuditKind.SIGNING_KEY_COMPROMISED, by=by,
+                        subject=key.thumbprint, key_kind=key.kind, since=since.isoformat())
     logger.warning(
         "signing key marked compromised",
         extra={"issuer_id": key.issuer_id, "key": key.thumbprint, "since": since.isoformat()},
     )
     if was_active:
-        return signing_key_create(issuer=key.issuer, kind=key.kind)
+        return signing_key_create(issuer=key.issuer, kind=key.kind, by=by)
     return None
 
 

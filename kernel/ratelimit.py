@@ -74,7 +74,7 @@ class DatabaseCounterCache(DatabaseCache):
                 # A write that changes nothing, to take the lock before reading: PostgreSQL locks the row,
                 # SQLite the whole database (waiting up to its busy timeout, like any other writer).
                 cursor.execute(
-                    f"UPDATE {quote(self._table)} SET {quote('expires')} = {quote('expires')} "  # noqa: S608
+                    f"UPDATE {quote(self._table)} SET {quote('expires')} = {quote('expires')} "  # noqa: S608 -- quoted names of the cache table; the key is a parameter  # nosec B608
                     f"WHERE {quote('cache_key')} = %s",
                     [self.make_and_validate_key(key, version=version)],
                 )

@@ -93,6 +93,10 @@ class _Compiler:
         self._types: dict[tuple[int, tuple[str, ...]], tuple[dict[str, Any], list[Term]]] = {}
         self._coercions: dict[tuple[int, str], Any] = {}
 
+    def cached_entries(self) -> int:
+        return (len(self._contexts) + len(self._vocab) + len(self._properties) + len(self._types)
+                + len(self._coercions))
+
     # --- contexts ------------------------------------------------------------------------------
     def _process(self, ctx: dict[str, Any], local: Any, *, scoped: bool = False, **flags: bool) -> dict[str, Any]:
         # A scoped context is owned by a term definition of a cached context, so its id() is stable;
@@ -350,11 +354,16 @@ def _labels(quads: list[Quad], first_degree: dict[str, str], by_hash: dict[str, 
 
 
 _compilers: dict[int, tuple[DocumentLoader, _Compiler]] = {}
+# A compiler lives as long as its loader (the process, for the platform's), and its caches grow with every
+# context it has not seen: a handful for the platform's own documents, but one for each uploaded document
+# with an inline @context of its own (1,000 such hostile uploads kept 260 MB). Past this many cached
+# entries it starts afresh, all caches at once (the term caches are keyed by the contexts' id()).
+MAX_CACHED_ENTRIES = 20_000
 
 
 def _compiler(loader: DocumentLoader) -> _Compiler:
     entry = _compilers.get(id(loader))
-    if entry is None or entry[0] is not loader:
+    if entry is None or entry[0] is not loader or entry[1].cached_entries() > MAX_CACHED_ENTRIES:
         entry = _compilers[id(loader)] = (loader, _Compiler(loader))
     return entry[1]
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -241,6 +241,22 @@ class ConsentView(AuthorizationView):
 
     template_name = "obapi/authorize.html"
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().dispatch(request, *args, **kwargs)
+        # The site's Content-Security-Policy (config/settings.py) loads images only from here and lets forms
+        # go only here; a browser also checks form-action against where the answer redirects. This page
+        # shows the app's logo from its site and answers with a redirect to the app: both origins, as the
+        # app registered them, are allowed on this page alone.
+        client_id = request.POST.get("client_id") or request.GET.get("client_id") or ""
+        registration = ClientRegistration.objects.filter(application__client_id=client_id).select_related(
+            "application").first()
+        if registration is not None:
+            redirects = [_origin(uri) for uri in registration.application.redirect_uris.split()]
+            response._csp_update = {  # what django-csp's csp_update sets
+                "img-src": [_origin(registration.logo_uri)], "form-action": sorted(set(redirects)),
+            }
+        return response
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         application = context.get("application")
@@ -252,13 +268,23 @@ class ConsentView(AuthorizationView):
         return context
 
 
+def _origin(uri: str) -> str:
+    parts = urlsplit(uri)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 # --- The learner's connected apps ----------------------------------------------------------------------
 @login_required
 @require_GET
 def connected_apps(request: AuthenticatedHttpRequest) -> HttpResponse:
     apps = services.connected_apps_for_learner(user=request.user)
     rows = [(app, [(scope, scope_words(scope)) for scope in app.scopes]) for app in apps]
-    return render(request, "obapi/connected_apps.html", {"apps": rows})
+    response = render(request, "obapi/connected_apps.html", {"apps": rows})
+    # Each app's logo comes from its own site (see ConsentView.dispatch): those origins, on this page alone.
+    logos = sorted({_origin(app.registration.logo_uri) for app in apps if app.registration})
+    if logos:
+        response._csp_update = {"img-src": logos}  # type: ignore[attr-defined]  # as django-csp's csp_update
+    return response
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from issuers.access import capability_check
+from issuers.audit import AuditKind, issuer_audit_record
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
 from webhooks.emitting import webhook_delivery_queue
@@ -35,5 +36,7 @@ def webhook_delivery_replay(*, delivery: WebhookDelivery, by: User) -> WebhookDe
     replay = WebhookDelivery.objects.create(
         endpoint=endpoint, event_id=delivery.event_id, replay_of=delivery, next_attempt_at=timezone.now()
     )
+    issuer_audit_record(issuer_id=endpoint.issuer_id, kind=AuditKind.WEBHOOK_DELIVERY_REPLAYED, by=by,
+                        subject=endpoint.url, endpoint=str(endpoint.public_id), delivery=str(delivery.public_id))
     webhook_delivery_queue(replay.pk)
     return replay

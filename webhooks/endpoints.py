@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from issuers.access import capability_check
+from issuers.audit import AuditKind, issuer_audit_record
 from issuers.models import Issuer
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
@@ -58,6 +59,8 @@ def webhook_endpoint_create(
         issuer=issuer, url=url, description=description, event_types=event_types, **sealed,
         **_enabled_fields(enabled),
     )
+    issuer_audit_record(issuer_id=issuer.pk, kind=AuditKind.WEBHOOK_ENDPOINT_CREATED, by=by, subject=url,
+                        endpoint=str(endpoint.public_id), event_types=event_types, enabled=enabled)
     logger.info("webhook endpoint created", extra={"issuer": issuer.slug, "endpoint": str(endpoint.public_id)})
     return endpoint, secret
 
@@ -73,6 +76,8 @@ def webhook_endpoint_update(
     for name, value in fields.items():
         setattr(endpoint, name, value)
     endpoint.save(update_fields=[*fields, "updated_at"])
+    issuer_audit_record(issuer_id=endpoint.issuer_id, kind=AuditKind.WEBHOOK_ENDPOINT_CHANGED, by=by, subject=url,
+                        endpoint=str(endpoint.public_id), event_types=event_types, enabled=enabled)
     return endpoint
 
 
@@ -83,6 +88,8 @@ def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint, by: User) -> st
     secret, sealed = _secret_fields()
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(**sealed, updated_at=timezone.now())
     endpoint.refresh_from_db()
+    issuer_audit_record(issuer_id=endpoint.issuer_id, kind=AuditKind.WEBHOOK_SECRET_ROTATED, by=by,
+                        subject=endpoint.url, endpoint=str(endpoint.public_id))
     logger.info("webhook secret rotated", extra={"endpoint": str(endpoint.public_id)})
     return secret
 
@@ -91,4 +98,6 @@ def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint, by: User) -> st
 def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, by: User) -> None:
     """Remove the endpoint with its deliveries and their log."""
     _check_manager(endpoint.issuer_id, by)
+    issuer_audit_record(issuer_id=endpoint.issuer_id, kind=AuditKind.WEBHOOK_ENDPOINT_DELETED, by=by,
+                        subject=endpoint.url, endpoint=str(endpoint.public_id))
     endpoint.delete()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from badges.achievements import adapters
 from badges.models import Achievement, AchievementAuditEvent
 from issuers.access import capability_check
+from issuers.audit import AuditKind, issuer_audit_record
 from issuers.roles import Capability
 from kernel.errors import ApplicationError
 from ob3.scorecard import Scorecard, scorecard
@@ -31,12 +32,26 @@ Status = Achievement.Status
 Kind = AchievementAuditEvent.Kind
 
 
+_PRIVILEGED: dict[str, str] = {
+    AchievementAuditEvent.Kind.APPROVED: AuditKind.ACHIEVEMENT_APPROVED,
+    AchievementAuditEvent.Kind.CHANGES_REQUESTED: AuditKind.ACHIEVEMENT_CHANGES_REQUESTED,
+    AchievementAuditEvent.Kind.EXTERNAL_REVIEW: AuditKind.ACHIEVEMENT_EXTERNAL_REVIEW,
+    AchievementAuditEvent.Kind.PUBLISHED: AuditKind.ACHIEVEMENT_PUBLISHED,
+}
+
+
 def achievement_audit_record(
     *, achievement: Achievement, kind: str, actor: User | None = None, comment: str = "", **data: Any
 ) -> AchievementAuditEvent:
-    return AchievementAuditEvent.objects.create(
+    event = AchievementAuditEvent.objects.create(
         achievement=achievement, kind=kind, actor=actor, comment=comment, data=data
     )
+    if kind in _PRIVILEGED:  # quality decisions and publishing also go to the issuer's audit log
+        issuer_audit_record(
+            issuer_id=achievement.issuer_id, kind=_PRIVILEGED[kind], by=actor, subject=achievement.name,
+            achievement=str(achievement.public_id), version=achievement.version, comment=comment,
+        )
+    return event
 
 
 def achievement_scorecard(*, achievement: Achievement) -> Scorecard:

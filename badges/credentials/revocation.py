@@ -16,6 +16,7 @@ from badges.credentials.verdict_cache import verdict_cache_forget
 from badges.credentials.webhook_events import credential_webhook_emit
 from badges.models import Credential, CredentialEvent
 from issuers.access import capability_check
+from issuers.audit import AuditKind, issuer_audit_record
 from issuers.roles import Capability
 from issuers.signing import NoActiveSigningKey
 from kernel.errors import ApplicationError
@@ -63,6 +64,8 @@ whose copy came from a cache see it within settings.PUBLIC_CACHE_SECONDS (a minu
             raise ApplicationError("already_revoked", _("This credential is already revoked."))
         status_list_set_revoked(status_list_id=credential.status_list_id, index=credential.status_list_index)
         credential_event_record(credential=credential, kind=CredentialEvent.Kind.REVOKED, actor=by, reason=reason)
+        issuer_audit_record(issuer_id=credential.issuer_id, kind=AuditKind.CREDENTIAL_REVOKED, by=by,
+                            subject=credential.recipient_email, credential=str(credential.public_id), reason=reason)
         credential_revocation_notify(credential_id=credential.pk)  # sent once this commits
         credential_webhook_emit(credential, EventType.CREDENTIAL_REVOKED, revoked_at=now)
     credential.refresh_from_db()
@@ -120,6 +123,9 @@ def credential_reissue(*, credential: Credential, by: User) -> Credential:
             credential_event_record(
                 credential=locked, kind=CredentialEvent.Kind.REISSUED, actor=by, renewal=str(renewal.public_id)
             )
+            issuer_audit_record(issuer_id=locked.issuer_id, kind=AuditKind.CREDENTIAL_REISSUED, by=by,
+                                subject=locked.recipient_email, credential=str(locked.public_id),
+                                renewal=str(renewal.public_id))
     except IntegrityError:
         raise _already_reissued() from None
     return renewal

@@ -90,9 +90,25 @@ def server(live_server, transactional_db):
     return live_server.url
 
 
+def csp_violations_watch(context) -> list[str]:
+    """Collect what the Content-Security-Policy blocks in any page of `context` (Chromium reports each on
+    the console); the list fills as the test goes on."""
+    blocked: list[str] = []
+
+    def heard(message) -> None:
+        if "Content Security Policy" in message.text:
+            blocked.append(f"{message.text} ({message.location.get('url', '')})")
+
+    context.on("console", heard)
+    return blocked
+
+
 @pytest.fixture
-def page(browser, server):
-    """A page in a fresh browser context (no cookies, English) whose relative URLs go to the live server."""
+def page(browser, server, request):
+    """A page in a fresh browser context (no cookies, English) whose relative URLs go to the live server.
+
+    The test fails when the page's Content-Security-Policy blocked anything (an inline script, a handler, a
+    style), unless it is marked `csp_violations_expected` (hostile content that the policy must stop)."""
     context = browser.new_context(
         base_url=server,
         locale="en-GB",
@@ -100,9 +116,12 @@ def page(browser, server):
         viewport={"width": WIDTHS[-1], "height": HEIGHT},
     )
     context.set_default_timeout(10_000)
+    blocked = csp_violations_watch(context)
     page = context.new_page()
     yield page
     context.close()
+    if not request.node.get_closest_marker("csp_violations_expected"):
+        assert not blocked, "the Content-Security-Policy blocked:\n" + "\n".join(blocked)
 
 
 def _format(violations: list[dict]) -> str:
@@ -121,7 +140,8 @@ def axe():
     class Axe:
         def __call__(self, page) -> list[dict]:
             if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-                page.add_script_tag(content=source)
+                # Evaluated through the DevTools protocol, not as an inline <script> the page's policy refuses.
+                page.evaluate(source)
             return page.evaluate(
                 "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations)",
                 WCAG_21_AA,

@@ -26,7 +26,7 @@ from badges.credentials.signing import credential_sign
 from badges.models import Achievement, Credential
 from issuers.models import Issuer, Role
 from issuers.services import issuer_create
-from tests.browser.conftest import HEIGHT, ROOT, WIDTHS
+from tests.browser.conftest import HEIGHT, ROOT, WIDTHS, csp_violations_watch
 from tests.factories import ESCO_SKILL, FULL_DEFINITION, PASS_RUBRIC, workflow_member
 
 PASSWORD = "correct-horse-battery"  # tests.factories.make_user's default
@@ -95,10 +95,12 @@ def browser_context(browser, server):
         viewport={"width": WIDTHS[-1], "height": HEIGHT}, accept_downloads=True,
     )
     context.set_default_timeout(10_000)
+    blocked = csp_violations_watch(context)
     try:
         yield context.new_page()
     finally:
         context.close()
+    assert not blocked, "the Content-Security-Policy blocked:\n" + "\n".join(blocked)
 
 
 def sign_in(page, user, next_url: str) -> None:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     Role.OWNER: [
         "Overview", "Micro-credentials", "Quality review", "Awards", "Credentials", "Expiring soon", "Dashboard",
-        "Members", "Profile", "API tokens", "Webhooks",
+        "Members", "Profile", "API tokens", "Webhooks", "Audit log",
     ],
     Role.DESIGNER: ["Overview", "Micro-credentials", "Dashboard", "Members"],
     Role.ASSESSOR: ["Overview", "Assessment queue", "Awards", "Credentials", "Expiring soon", "Dashboard", "Members"],

@@ -50,6 +50,7 @@ VIEWS = [
     View("console:member-roles", C.MANAGE_MEMBERS, target="member"),
     View("console:member-remove", C.MANAGE_MEMBERS, target="member"),
     View("console:profile", C.EDIT_PROFILE),
+    View("console:audit-log", C.VIEW_AUDIT_LOG),
     View("achievements_console:list", C.VIEW_ACHIEVEMENTS),
     View("achievements_console:new", C.EDIT_ACHIEVEMENTS),
     View("achievements_console:review-queue", C.SEE_REVIEW_QUEUE),

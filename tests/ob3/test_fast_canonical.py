@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ob3 import fast
 from ob3.build import build_credential
 from ob3.documents import DEFAULT_LOADER, DocumentLoader
 from ob3.errors import Ob3Error, SafeModeError, UnknownContextError
@@ -135,3 +136,24 @@ def test_signatures_from_either_path_verify_with_the_other():
     assert verify_proof(fast, fast["proof"][0], public_key=signer.public_key).passed
     assert verify_proof(general, general["proof"][0], public_key=signer.public_key,
                         canonicalizer=fast_canonicalizer).passed
+
+
+
+def test_documents_with_contexts_of_their_own_do_not_grow_the_caches_without_bound(monkeypatch):
+    # Uploads (wallet import) are checked with the platform's long-lived compiler; each may bring a new
+    # inline context. The caches start afresh past their budget (made small here), and the answers stay
+    # the general path's.
+    monkeypatch.setattr(fast, "MAX_CACHED_ENTRIES", 2_000)
+    loader = DocumentLoader()
+    document = build_credential(realistic_draft())
+    sizes = []
+    for number in range(60):
+        inline = {f"t{number}_{k}": f"https://example.org/v{number}#{k}" for k in range(50)}
+        hostile = {**document, "@context": [*document["@context"], inline]}
+        canonical = fast_canonicalize(hostile, loader=loader)
+        if number in (0, 59):
+            assert canonical == canonicalize(hostile, loader=loader)
+        sizes.append(_compiler(loader).cached_entries())
+    assert max(sizes) <= 2_000 + 500
+    assert min(sizes[20:]) < max(sizes), "the caches were started afresh"
+    assert fast_canonicalize(document, loader=loader) == canonicalize(document, loader=loader)
