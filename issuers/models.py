@@ -310,6 +310,7 @@ class IssuerAuditEvent(AppendOnlyEvent):
         SIGNING_KEY_CREATED = "signing_key_created", _("signing key created")
         SIGNING_KEY_ROTATED = "signing_key_rotated", _("signing key replaced")
         SIGNING_KEY_COMPROMISED = "signing_key_compromised", _("signing key marked compromised")
+        DID_KEY_IDENTITY_CREATED = "did_key_identity_created", _("did:key identity created")
         ACHIEVEMENT_APPROVED = "achievement_approved", _("definition approved")
         ACHIEVEMENT_CHANGES_REQUESTED = "achievement_changes_requested", _("changes requested to a definition")
         ACHIEVEMENT_EXTERNAL_REVIEW = "achievement_external_review", _("external review recorded")

@@ -245,5 +245,8 @@ def did_key_identity_create(*, issuer: Issuer, by: User | None = None) -> DidKey
             issuer=issuer, did=public.to_did_key(), thumbprint=thumbprint, private_key_ciphertext=ciphertext,
             key_encryption_key_id=kek_id, created_by=by,
         )
+        issuer_audit_record(
+            issuer_id=issuer.pk, kind=AuditKind.DID_KEY_IDENTITY_CREATED, by=by, subject=identity.did,
+        )
     logger.info("did:key identity created", extra={"issuer_id": issuer.pk, "did": identity.did})
     return identity

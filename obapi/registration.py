@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.models import Application
 
+from kernel.validation import url_is_public
 from obapi.errors import RegistrationRefused
 from obapi.models import ClientRegistration
 from obapi.scopes import KNOWN_SCOPES
@@ -32,6 +33,9 @@ def _https_url(value: Any, field: str, *, code: str = "invalid_client_metadata")
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.hostname or parts.username or parts.password or parts.fragment:
         raise RegistrationRefused(code, _("%(field)s must be an https URL.") % {"field": field})
+    # The consent page shows these as links and loads the logo: never an address inside our network.
+    if not url_is_public(value):
+        raise RegistrationRefused(code, _("%(field)s must be a public https URL.") % {"field": field})
     return value
 
 

@@ -385,3 +385,13 @@ def test_tokens_are_stored_hashed_and_never_taken_from_the_query_string(client, 
     assert AccessToken.objects.filter(user=amina).count() == 1
     imsx(client.get(f"{CREDENTIALS}?access_token={connection.access_token}"), 401, "unauthorizedrequest")
     assert client.get(CREDENTIALS, **bearer(connection)).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.0.0.5", "[::1]", "169.254.169.254", "localhost", "intranet.local"])
+def test_registration_refuses_addresses_inside_our_network(client, host):
+    # The consent page links to these and loads the logo: one host throughout, as registration requires.
+    changes = {field: f"https://{host}/{field}" for field in ("client_uri", "logo_uri", "tos_uri", "policy_uri")}
+    metadata = client_metadata(redirect_uris=[f"https://{host}/callback"], **changes)
+    response = client.post(REGISTER, json.dumps(metadata), content_type="application/json")
+    oauth_error(response, 400, "invalid_client_metadata")
+    assert not Application.objects.exists() and not ClientRegistration.objects.exists()

@@ -22,6 +22,11 @@ def test_the_did_is_the_key_and_it_is_made_only_once(issuer, owner):
     assert method == f"{identity.did}#{identity.did.removeprefix('did:key:')}"
     assert PublicKey.from_did_key(identity.did).to_jwk() == signer.public_key.to_jwk()
     assert identity.did not in repr(identity) and "private" not in repr(identity)
+    # Owners see it in the audit log, once: the second call made nothing.
+    from issuers.models import IssuerAuditEvent
+
+    entry = IssuerAuditEvent.objects.get(issuer=issuer, kind="did_key_identity_created")
+    assert entry.actor == owner.user and entry.subject == identity.did
 
 
 def test_the_did_key_is_rewrapped_with_the_signing_keys(issuer, owner, settings):
