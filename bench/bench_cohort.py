@@ -2,6 +2,7 @@
 Redis and real Celery workers.
 
     .venv/bin/python bench/bench_cohort.py                 # 10,000 learners
+    .venv/bin/python bench/bench_cohort.py --jwt           # the issuer signs VC-JWTs too
     .venv/bin/python bench/bench_cohort.py --rows 200      # CI: proves the script works
 
 It creates a database of its own (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
@@ -143,6 +144,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="Celery worker processes (default 1)")
     parser.add_argument("--concurrency", type=int, default=2, help="pool processes per worker (default 2)")
     parser.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
+    parser.add_argument("--jwt", action="store_true", help="the issuer signs VC-JWTs too (an RSA signature each)")
     args = parser.parse_args()
 
     _recreate_database()
@@ -183,7 +185,7 @@ def _run(args: argparse.Namespace, connection, workers: list[subprocess.Popen[by
 
     app.conf.task_default_queue = QUEUE
     app.conf.task_routes = {"notifications.tasks.*": {"queue": MAIL_QUEUE}}
-    achievement = make_achievement(make_issuer("bench-cohort"))
+    achievement = make_achievement(make_issuer("bench-cohort", jwt_enabled=args.jwt))
     owner = make_member(achievement.issuer, "bench-owner", Role.OWNER).user
     csv = "email,name\n" + "".join(f"learner{n}@example.org,Learner {n}\n" for n in range(args.rows))
     name = connection.settings_dict["NAME"]
