@@ -16,10 +16,10 @@ its own there (`--database`, dropped first; `--reuse` keeps one already seeded w
    a median over 50 ms. Below 100,000 rows the planner rightly prefers sequential scans of small tables,
    so there the EXPLAIN runs with `enable_seqscan = off` (which still shows a sequential scan when no index
    can serve the query) and time is reported but not judged.
-3. Issues `--issue` credentials through the services (credential_issue, then credential_sign as the Celery
-   task does, in this process) for a new issuer, and reports dead and live rows, updates that were HOT and
-   the size of the credential and status-list tables (autovacuum is off for both while it runs, so the dead
-   rows are all that issuing left behind).
+3. Issues `--issue` credentials through the services (credential_issue, then credentials_sign `--chunk`
+   at a time as the Celery tasks do, in this process) for a new issuer, and reports dead and live rows,
+   updates that were HOT and the size of the credential and status-list tables (autovacuum is off for both
+   while it runs, so the dead rows are all that issuing left behind).
 
 Exits 1 if any case fails.
 """
@@ -65,6 +65,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep a database already seeded with --rows rows")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--runs", type=int, default=7, help="timed runs per case (the median is reported)")
+    parser.add_argument("--chunk", type=int, default=100,
+                        help="credentials signed per task in the bloat report (100 as a cohort; 1 as single awards)")
     return parser.parse_args()
 
 
@@ -446,9 +448,9 @@ def table_figures() -> dict[str, dict[str, int]]:
                 for row in cursor.fetchall()}
 
 
-def issue_and_sign(count: int) -> dict[str, Any]:
+def issue_and_sign(count: int, chunk: int) -> dict[str, Any]:
     from badges.credentials.issuing import credential_issue
-    from badges.credentials.signing import credential_sign
+    from badges.credentials.signing import credentials_sign
 
     with connection.cursor() as cursor:
         for table in BLOAT_TABLES:
@@ -464,8 +466,9 @@ def issue_and_sign(count: int) -> dict[str, Any]:
         with transaction.atomic():
             ids.append(credential_issue(achievement=achievement, recipient_email=f"bloat{n}@example.org",
                                         recipient_name=f"Bloat {n}", issued_by=owner).pk)
-    for credential_id in ids:
-        credential_sign(credential_id=credential_id)
+    # As the signing tasks do: a cohort's credentials 100 to a task, a single award alone (--chunk 1).
+    for start in range(0, len(ids), chunk):
+        credentials_sign(credential_ids=ids[start:start + chunk])
     seconds = time.perf_counter() - started
     after = table_figures()
     with connection.cursor() as cursor:
@@ -519,7 +522,7 @@ def main() -> int:
     failed = [result for result in results if result["problems"]]
     print("load average after measuring: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     if args.issue:
-        bloat = issue_and_sign(args.issue)
+        bloat = issue_and_sign(args.issue, args.chunk)
         print(f"\nissued and signed {bloat['issued']:,} of {bloat['count']:,} credentials through the services "
               f"in {bloat['seconds']:.0f} s (autovacuum off for these tables meanwhile)")
         print(f"{'table':<20} {'live':>9} {'dead':>9} {'dead/issue':>10} {'updates':>9} {'HOT':>6} "
