@@ -61,7 +61,7 @@ lint: $(STAMP)
 ## Security: bandit over our code (fails on any medium or high finding not marked `# nosec B### -- reason`),
 ## then pip-audit over the installed packages (scripts/dependency_audit.py: known vulnerabilities fail; says
 ## so plainly when the advisory database cannot be reached).
-AUDITED := ob3 safefetch config kernel notifications issuers webhooks badges verification learners assessment console api obapi openid4vci bench scripts deploy
+AUDITED := ob3 safefetch config kernel notifications issuers webhooks badges verification learners assessment console api obapi openid4vci vcapi bench scripts deploy
 audit: $(STAMP)
 	$(BIN)/bandit --recursive $(AUDITED) --exclude '*/migrations/*' --severity-level medium --quiet
 	$(BIN)/python scripts/dependency_audit.py

@@ -48,7 +48,8 @@ def rows_update(
             params.append(pk)
             params += [field.get_db_prep_save(value, connection) for field, value in zip(columns, values, strict=True)]
         statement = (
-            f"WITH v({names}) AS (VALUES {', '.join([placeholder] * len(batch))}) "  # noqa: S608 (placeholders)
+            # Table and column names come from the model's _meta; values go only through placeholders.
+            f"WITH v({names}) AS (VALUES {', '.join([placeholder] * len(batch))}) "  # noqa: S608  # nosec B608
             f"UPDATE {table} SET {', '.join(sets)} FROM v WHERE {table}.{pk_column} = v.id"
         )
         with connection.cursor() as cursor:

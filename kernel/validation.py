@@ -3,7 +3,7 @@
 - **Lengths.** Every free text has a limit (`TEXT_SHORT`, `TEXT_LONG`) checked with a clear message,
   so a megabyte pasted into a field is refused at once instead of making the whole page unsavable.
 - **Bidirectional controls.** U+202A–U+202E, U+2066–U+2069, U+200E/U+200F and U+061C change the
-  order in which the text around them is *shown*: "Kurs‮fdp.exe" reads as "Kursexe.pdf". Names and
+  order in which the text around them is *shown*: "Kurs<U+202E>fdp.exe" reads as "Kursexe.pdf". Names and
   titles refuse them (`bidi_controls_refuse`); file names drop them (`bidi_controls_strip`).
 - **Public web addresses.** A link the platform shows to others (an issuer's website, a quality body,
   a qualification) must point at the public internet: never loopback, link-local, private or reserved

@@ -1,7 +1,7 @@
 """File names people see: entries in the export ZIP and downloaded files.
 
 Names keep their letters (å, ä, ö, ł, 中…): only what is unsafe in a file name on common systems is
-replaced, and bidirectional control characters are dropped (they make "Intyg‮fdp.exe" read as
+replaced, and bidirectional control characters are dropped (they make "Intyg<U+202E>fdp.exe" read as
 "Intygexe.pdf"). Windows' reserved device names (CON, NUL, COM1…) get a "_" in front. Downloads
 name the file per RFC 6266 / RFC 5987: `filename*=UTF-8''…` for browsers that read it, and a plain
 ASCII `filename="…"` for those that do not; every download of the platform (the wallet, evidence, the
