@@ -98,6 +98,12 @@ def credentials_status_allocate(*, credentials: Sequence[Credential]) -> None:
             status_list_sign(status_list=status_list)
 
 
+def _issuer_lock(issuer: Issuer) -> None:
+    """Take the issuer's row lock before looking for an open list: when there is none, two signing runs at
+    once would otherwise each open a new list (locking a list cannot stop that, it does not exist yet)."""
+    Issuer.objects.select_for_update().filter(pk=issuer.pk).values_list("pk", flat=True).first()
+
+
 def _allocate_blocks(waiting: dict[int, Credential]) -> None:
     # Locks in a fixed order (the credentials by pk, then the list) so two signing runs cannot deadlock.
     locked = (
@@ -114,6 +120,7 @@ def _allocate_blocks(waiting: dict[int, Credential]) -> None:
     assigned: list[Credential] = []
     for (_issuer_id, identity_kind), group in groups.items():
         issuer = group[0].issuer
+        _issuer_lock(issuer)
         while group:
             status_list = (
                 StatusList.objects.select_for_update()
@@ -143,6 +150,7 @@ def status_index_allocate(*, issuer: Issuer, identity_kind: str) -> tuple[Status
     credential signed outside the platform's Credential records (the W3C VC-API keeps its own); the caller
     stores the pair. A new list is signed before it is returned, so nothing ever points at an unpublished list."""
     with transaction.atomic():
+        _issuer_lock(issuer)
         status_list = (
             StatusList.objects.select_for_update()
             .filter(issuer=issuer, purpose=StatusList.Purpose.REVOCATION, identity_kind=identity_kind, is_full=False)

@@ -76,14 +76,15 @@ def test_two_chunks_allocating_at_once_never_share_an_index(achievement):
         finally:
             connection.close()
 
-    # Hold the list's row: both chunks claim their credentials, then wait for it at once.
+    # Hold the issuer's row, which allocation locks before the list: both chunks claim their credentials, then
+    # wait for it at once.
     with psycopg.connect(host=db["HOST"], port=db["PORT"] or None, user=db["USER"], password=db["PASSWORD"],
                          dbname=db["NAME"]) as locker:
-        locker.execute("SELECT id FROM badges_statuslist FOR UPDATE")
+        locker.execute("SELECT id FROM issuers_issuer FOR UPDATE")
         threads = [threading.Thread(target=sign, args=(ids,)) for ids in chunks]
         for thread in threads:
             thread.start()
-        wait_for(lambda: sessions_waiting_on("badges_statuslist") == 2, what="both chunks allocating", workers=[])
+        wait_for(lambda: sessions_waiting_on("issuers_issuer") == 2, what="both chunks allocating", workers=[])
     for thread in threads:
         thread.join(timeout=120)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import date as date_filter
-from django.utils import translation
+from django.utils import timezone, translation
 
 from badges.credentials.revocation import credential_revoke
 from badges.credentials.signing import credential_sign
@@ -40,8 +40,10 @@ def dd_after(html: str, label: str) -> str:
 
 
 def formatted(iso: str, language: str) -> str:
+    # The page shows the date in the site's time zone, as templates do: late evening UTC is tomorrow in Sweden.
+    moment = timezone.localtime(datetime.fromisoformat(iso.replace("Z", "+00:00")))
     with translation.override(language):
-        return date_filter(datetime.fromisoformat(iso.replace("Z", "+00:00")), "DATE_FORMAT")
+        return date_filter(moment, "DATE_FORMAT")
 
 
 @pytest.mark.parametrize(("language", "country", "credits", "eqf"), [
