@@ -9,16 +9,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from badges.credentials.claims import email_mask
 from kernel.users import AuthenticatedHttpRequest
 from learners.access import access_credential_for_learner
 from learners.sharing import qr_svg
 from openid4vci.models import WalletOffer
 from openid4vci.offers import WalletOfferRefused, wallet_offer_create
-
-
-def _masked(email: str) -> str:
-    local, _at, domain = email.partition("@")
-    return f"{local[:1]}…@{domain}" if domain else "…"
 
 
 @login_required
@@ -37,7 +33,7 @@ def to_wallet(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse
         context |= {
             "offer": made.offer,
             "offer_uri": made.offer_uri,
-            "sent_to": _masked(made.sent_to),
+            "sent_to": email_mask(made.sent_to),
             "qr_svg": qr_svg(made.offer_uri, title=_("QR code that offers %(name)s to a wallet app") % {
                 "name": credential.achievement.name}),
         }
