@@ -163,6 +163,16 @@ def _key_document(document: Mapping[str, Any], url: str) -> ResolvedKey | None:
     return None
 
 
+@dataclass(frozen=True)
+class ProofKey:
+    """KeyResolver.proof_key's answer: the key, or the problem and whether it is only that the key's
+    document could not be read."""
+
+    resolved: ResolvedKey | None
+    problem: str = ""
+    unavailable: bool = False
+
+
 class KeyResolver:
     """Resolve verification methods from given documents and, optionally, an injected fetcher.
 
@@ -217,6 +227,16 @@ class KeyResolver:
         if issuer_id.startswith(("https://", "http://")):
             return self._document(issuer_id.split("#", 1)[0])
         raise ResolutionError(f"no identity document can be found for {issuer_id}")
+
+    def proof_key(self, proof: Mapping[str, Any]) -> ProofKey:
+        """The key a proof names, or why there is none, told apart: a document that could not be read means
+        the proof cannot be confirmed (fail closed, but not "forged"); any other reason is a failure."""
+        try:
+            return ProofKey(self.resolve(proof.get("verificationMethod", "")))
+        except KeyUnavailable as exc:
+            return ProofKey(None, f"the signing key could not be read: {exc}", unavailable=True)
+        except ResolutionError as exc:
+            return ProofKey(None, f"key: {exc}")
 
     def resolve(self, verification_method: str) -> ResolvedKey:
         """The key for `verification_method`; raises ResolutionError / KeyUnavailable with the reason."""

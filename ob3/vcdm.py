@@ -22,7 +22,7 @@ from ob3.errors import KeyFormatError, Ob3Error, UnknownContextError
 from ob3.jsonld import expand, safe_mode_problems
 from ob3.multibase import multibase_decode
 from ob3.proofs import data_integrity
-from ob3.resolve import KeyResolver, KeyUnavailable, ResolutionError
+from ob3.resolve import KeyResolver
 from ob3.result import KEY_DOCUMENT_UNAVAILABLE, VALID, Check, unconfirmed, verdict_of
 from ob3.status_check import StatusFetcher, check_status
 from ob3.values import as_list, issuer_id
@@ -368,13 +368,9 @@ def _proof_checks(document: dict[str, Any], verifier: Verifier, *, purpose: str,
         if mismatch:
             failures.append(mismatch)
             continue
-        try:
-            resolved = verifier.resolver.resolve(proof["verificationMethod"])
-        except KeyUnavailable as exc:
-            unavailable.append(f"the signing key could not be read: {exc}")
-            continue
-        except ResolutionError as exc:
-            failures.append(f"key: {exc}")
+        key = verifier.resolver.proof_key(proof)
+        if (resolved := key.resolved) is None:
+            (unavailable if key.unavailable else failures).append(key.problem)
             continue
         outcome = data_integrity.verify_proof(document, proof, public_key=resolved.public_key, loader=verifier.loader,
                                               canonicalizer=verifier.canonicalizer, purpose=purpose)

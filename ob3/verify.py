@@ -37,7 +37,7 @@ from ob3.limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_credential, 
 from ob3.limits import loads as bounded_loads
 from ob3.proofs import data_integrity
 from ob3.proofs.vc_jwt import verify_jwt
-from ob3.resolve import KeyResolver, KeyUnavailable, ResolutionError, ResolvedKey
+from ob3.resolve import KeyResolver, KeyUnavailable, ResolvedKey
 from ob3.result import (
     CODE_LIMIT,
     EXPIRED,
@@ -296,13 +296,9 @@ def _check_embedded_proofs(credential: dict[str, Any], result: VerificationResul
         if not shape.passed:
             failures.append(shape.reason)
             continue
-        try:
-            resolved = context.resolver.resolve(proof["verificationMethod"])
-        except KeyUnavailable as exc:
-            unavailable.append(f"the signing key could not be read: {exc}")
-            continue
-        except ResolutionError as exc:
-            failures.append(f"key: {exc}")
+        key = context.resolver.proof_key(proof)
+        if (resolved := key.resolved) is None:
+            (unavailable if key.unavailable else failures).append(key.problem)
             continue
         outcome = data_integrity.verify_proof(credential, proof, public_key=resolved.public_key,
                                               loader=context.loader, canonicalizer=context.canonicalizer)
