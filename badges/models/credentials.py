@@ -36,10 +36,12 @@ class Credential(models.Model):
         REVOKED = "revoked", _("revoked")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="credentials")
+    # No index of its own: the indexes below that begin with the issuer serve every lookup by issuer.
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="credentials", db_index=False)
     achievement = models.ForeignKey(Achievement, on_delete=models.PROTECT, related_name="credentials")
     recipient_email = models.EmailField(_("recipient e-mail"))
-    recipient_identifier = models.CharField(_("recipient identifier"), max_length=80, db_index=True)
+    # The salted hash the credential carries; nothing looks credentials up by it, so it has no index.
+    recipient_identifier = models.CharField(_("recipient identifier"), max_length=80)
     recipient_salt = models.CharField(max_length=64)
     recipient_name = models.CharField(
         _("recipient name"), max_length=200, blank=True, validators=[bidi_controls_refuse]
@@ -76,8 +78,10 @@ class Credential(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), **text_limit(TEXT_SHORT), blank=True)
     # Where the credential's revocation bit lives; allocated once, when it is first signed.
+    # Indexed by credential_status_index_once, which begins with it.
     status_list = models.ForeignKey(
-        "StatusList", on_delete=models.PROTECT, null=True, blank=True, related_name="credentials", editable=False
+        "StatusList", on_delete=models.PROTECT, null=True, blank=True, related_name="credentials", editable=False,
+        db_index=False,
     )
     status_list_index = models.PositiveIntegerField(null=True, blank=True, editable=False)
     attempts = models.PositiveIntegerField(_("signing attempts"), default=0)
@@ -91,7 +95,9 @@ class Credential(models.Model):
         verbose_name = _("credential")
         verbose_name_plural = _("credentials")
         ordering = ["-created_at"]
-        # Every lookup a page or task makes (docs/performance.md, "Growth"). `updated_at`, `share_enabled`,
+        # Every lookup a page or task makes (docs/performance.md, "Growth"), and no more: each index is
+        # written on every insert and on every update that is not HOT (a cohort writes each row four times).
+        # `updated_at`, `share_enabled`,
         # `first_shared_at` and `claimed_at` are in no index, so the updates after issuing (sharing, claiming)
         # can be HOT updates that leave no dead index entries.
         indexes = [
@@ -144,6 +150,7 @@ class CredentialEvent(AppendOnlyEvent):
         ISSUE_REQUESTED = "issue_requested", _("issuing requested")
         SIGNING_STARTED = "signing_started", _("signing started")
         SIGNING_INTERRUPTED = "signing_interrupted", _("signing interrupted, will retry")
+        # Written by credentials issued before ISSUED carried the signing and baking details.
         SIGNED = "signed", _("signed")
         BAKED = "baked", _("badge images baked")
         ISSUED = "issued", _("issued")
