@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from badges.contexts import platform_canonicalizer, platform_loader
@@ -26,13 +25,14 @@ from badges.credentials.adapters import (
 )
 from badges.credentials.claims import credential_claims_offer
 from badges.credentials.events import credential_events_record
-from badges.credentials.status_lists import credentials_status_allocate
+from badges.credentials.status_lists import credentials_status_assign, status_lists_publish
 from badges.credentials.webhook_events import credential_webhooks_emit
 from badges.models import Achievement, Credential, CredentialEvent
-from issuers.models import SigningKey
+from issuers.models import Issuer, SigningKey
 from issuers.signing import NoActiveSigningKey, active_key, signer_for
 from kernel.bulk import rows_update
 from kernel.errors import ApplicationError
+from kernel.storage import storage_overwrite
 from ob3.baking import bake_png, bake_svg
 from ob3.build import build_credential
 from ob3.errors import Ob3Error
@@ -61,10 +61,16 @@ def claim_is_stale_before(now: datetime) -> datetime:
     return now - timedelta(minutes=settings.CREDENTIAL_SIGNING_STALE_MINUTES)
 
 
-def credentials_claim(*, credential_ids: Sequence[int]) -> tuple[datetime, list[int]]:
-    """Take the credentials for signing: (the claim time, which is our token; the ids we now hold, by pk).
-    One that someone else holds, or that has nothing left to do, is left out."""
+def credentials_claim(
+    *, credential_ids: Sequence[int], chunk: _Chunk | None = None
+) -> tuple[datetime, list[Credential]]:
+    """Take the credentials for signing: (the claim time, which is our token; the credentials we now hold,
+    by pk). One that someone else holds, or that has nothing left to do, is left out.
+
+    The same transaction gives each credential that will be signed its status-list index (a re-run keeps the
+    one it got first) and records that signing started: one write of each row, not one per step."""
     now = timezone.now()
+    chunk = chunk or _Chunk()
     claimable = Q(status=Credential.Status.PENDING) | Q(
         status=Credential.Status.SIGNING, claimed_at__lt=claim_is_stale_before(now)
     )
@@ -76,11 +82,21 @@ def credentials_claim(*, credential_ids: Sequence[int]) -> tuple[datetime, list[
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        if claimed:
-            Credential.objects.filter(pk__in=claimed).update(
-                status=Credential.Status.SIGNING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
-            )
-    return now, claimed
+        if not claimed:
+            return now, []
+        credentials = _credentials_load(claimed)
+        # Every credential carries a revocation entry; one that cannot be signed at all does not use one up.
+        credentials_status_assign(credentials=[c for c in credentials if chunk.refusal(c) is None])
+        for credential in credentials:
+            credential.status, credential.claimed_at, credential.updated_at = Credential.Status.SIGNING, now, now
+            credential.attempts += 1
+        rows_update(
+            Credential, fields=["attempts", "status_list", "status_list_index"],
+            rows=[(c.pk, c.attempts, c.status_list_id, c.status_list_index) for c in credentials],
+            same={"status": Credential.Status.SIGNING, "claimed_at": now, "updated_at": now},
+        )
+        credential_events_record((pk, CredentialEvent.Kind.SIGNING_STARTED, {}) for pk in claimed)
+    return now, credentials
 
 
 def credential_claim(*, credential_id: int) -> datetime | None:
@@ -123,20 +139,32 @@ def credentials_sign(*, credential_ids: Sequence[int]) -> None:
     every claim of the chunk and propagate, so the task can retry; if even the release fails, the sweeper
     picks the rows up once the claims are stale.
     """
-    claimed_at, claimed = credentials_claim(credential_ids=credential_ids)
-    if not claimed:
+    chunk = _Chunk()
+    claimed_at, credentials = credentials_claim(credential_ids=credential_ids, chunk=chunk)
+    if not credentials:
         logger.info("credentials not claimable, skipping", extra={"credential_ids": list(credential_ids)[:20]})
         return
-    credential_events_record((pk, CredentialEvent.Kind.SIGNING_STARTED, {}) for pk in claimed)
-    credentials = list(
-        Credential.objects.filter(pk__in=claimed).select_related("issuer", "achievement", "status_list").order_by("pk")
-    )
     try:
-        signed, refused = _sign_bake_store(credentials)
+        # A new list is published before any credential that points at it is signed.
+        status_lists_publish(credentials=credentials)
+        signed, refused = _sign_bake_store(credentials, chunk)
         _finish(signed, refused, claimed_at=claimed_at)
     except TRANSIENT_ERRORS as exc:
-        _credentials_release(claimed, claimed_at=claimed_at, reason=repr(exc))
+        _credentials_release([c.pk for c in credentials], claimed_at=claimed_at, reason=repr(exc))
         raise
+
+
+def _credentials_load(credential_ids: list[int]) -> list[Credential]:
+    """The claimed credentials, with one Issuer and one Achievement object per distinct row shared between
+    them (a cohort has one of each: a join would build a copy for every credential). The signed document
+    and JWT are not read: this run writes them."""
+    credentials = list(Credential.objects.filter(pk__in=credential_ids).defer("document", "jwt").order_by("pk"))
+    issuers = Issuer.objects.in_bulk({credential.issuer_id for credential in credentials})
+    achievements = Achievement.objects.in_bulk({credential.achievement_id for credential in credentials})
+    for credential in credentials:
+        credential.issuer = issuers[credential.issuer_id]
+        credential.achievement = achievements[credential.achievement_id]
+    return credentials
 
 
 class _Chunk:
@@ -147,6 +175,8 @@ class _Chunk:
         self._signers: dict[tuple[int, str], tuple[Any, str, tuple[Any, str] | None]] = {}
         self._templates: dict[tuple[int, str], DraftTemplate] = {}
         self._images: dict[int, tuple[bytes, bytes]] = {}
+        self.loader = platform_loader()
+        self.canonicalizer = platform_canonicalizer()
 
     def refusal(self, credential: Credential) -> SigningRefused | None:
         """Why the credential cannot be signed at all; checked before it uses up a status-list index."""
@@ -196,8 +226,7 @@ class _Chunk:
         return self._images[achievement.pk]
 
 
-def _sign_bake_store(credentials: list[Credential]) -> tuple[list[_Signed], list[_Refused]]:
-    chunk = _Chunk()
+def _sign_bake_store(credentials: list[Credential], chunk: _Chunk) -> tuple[list[_Signed], list[_Refused]]:
     refused: list[_Refused] = []
     ready: list[Credential] = []
     for credential in credentials:
@@ -205,9 +234,6 @@ def _sign_bake_store(credentials: list[Credential]) -> tuple[list[_Signed], list
             refused.append(_Refused(credential, refusal.code, str(refusal)))
         else:
             ready.append(credential)
-    # Every credential carries a revocation entry; a re-run keeps the index it already got, and so the
-    # list's issuer identity, even if the issuer has chosen another identity since.
-    credentials_status_allocate(credentials=ready)
     signed: list[_Signed] = []
     for credential in ready:
         try:
@@ -226,10 +252,10 @@ def _sign_one(credential: Credential, chunk: _Chunk) -> _Signed:
         signer=signer,
         verification_method=verification_method,
         created=timezone.now().replace(microsecond=0),
-        loader=platform_loader(),
+        loader=chunk.loader,
         # Our own credentials take the fast path; it is proven equal to the general one and falls
         # back to it (and to its safe-mode checks) for anything it does not recognise.
-        canonicalizer=platform_canonicalizer(),
+        canonicalizer=chunk.canonicalizer,
     )
     jwt = ""
     if jwt_signer is not None:
@@ -265,15 +291,16 @@ def _finish(signed: list[_Signed], refused: list[_Refused], *, claimed_at: datet
             Credential.objects.filter(pk__in=[item.credential.pk for item in failed]).update(
                 status=Credential.Status.FAILED, updated_at=now
             )
-        events: list[tuple[int, str, dict[str, Any]]] = []
-        for item in issued:
-            formats = ["data-integrity", *(["vc-jwt"] if item.jwt else [])]
-            events += [
-                (item.credential.pk, CredentialEvent.Kind.SIGNED,
-                 {"verification_method": item.verification_method, "formats": formats}),
-                (item.credential.pk, CredentialEvent.Kind.BAKED, {"png": item.png_name, "svg": item.svg_name}),
-                (item.credential.pk, CredentialEvent.Kind.ISSUED, {}),
-            ]
+        # One event says what issuing did (signed how, baked where): it all happened in this transaction.
+        # Credentials issued before this record SIGNED and BAKED events of their own.
+        events: list[tuple[int, str, dict[str, Any]]] = [
+            (item.credential.pk, CredentialEvent.Kind.ISSUED, {
+                "verification_method": item.verification_method,
+                "formats": ["data-integrity", *(["vc-jwt"] if item.jwt else [])],
+                "png": item.png_name, "svg": item.svg_name,
+            })
+            for item in issued
+        ]
         events += [(item.credential.pk, CredentialEvent.Kind.FAILED, {"code": item.code, "reason": item.reason})
                    for item in failed]
         credential_events_record(events)
@@ -305,9 +332,7 @@ def _credentials_mark_issued(issued: list[_Signed], *, now: datetime) -> None:
 
 def _store(name: str, content: bytes) -> str:
     """Save under a fixed name, replacing a file a crashed earlier run may have left."""
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, ContentFile(content))
+    return storage_overwrite(default_storage, name, content)
 
 
 def _credentials_release(credential_ids: list[int], *, claimed_at: datetime, reason: str) -> None:

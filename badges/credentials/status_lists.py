@@ -79,44 +79,35 @@ def credential_status_allocate(*, credential: Credential) -> StatusEntry:
 
 def credentials_status_allocate(*, credentials: Sequence[Credential]) -> None:
     """Give every credential of a chunk that has no index yet one, as credential_status_allocate does, in
-    one short transaction: the list's allocation map is read and written once per chunk, not once per
-    credential (each write leaves a dead 16 KB row behind, and every signing waits for the one before).
+    one short transaction, and publish any list that is new.
 
     Idempotent: a credential that already has an index keeps it, also one another run gave it meanwhile.
     Sets `status_list` and `status_list_index` on the objects passed in."""
     waiting = {credential.pk: credential for credential in credentials if credential.status_list_id is None}
     if waiting:
         with transaction.atomic():
-            _allocate_blocks(waiting)
-    list_ids = {credential.status_list_id for credential in credentials if credential.status_list_id is not None}
-    lists = StatusList.objects.select_related("issuer").in_bulk(list_ids)
-    for credential in credentials:
-        if credential.status_list_id is not None:
-            credential.status_list = lists[credential.status_list_id]
-    for status_list in lists.values():
-        if status_list.document is None:  # a new list: publish it before any credential points at it
-            status_list_sign(status_list=status_list)
+            # Locks in a fixed order (the credentials by pk, then the list) so two runs cannot deadlock.
+            locked = (
+                Credential.objects.select_for_update().filter(pk__in=waiting).order_by("pk")
+                .values_list("pk", "status_list_id", "status_list_index")
+            )
+            for pk, list_id, index in locked:  # another run may have given it one since we read it: keep that
+                waiting[pk].status_list_id, waiting[pk].status_list_index = list_id, index
+            assigned = credentials_status_assign(credentials=list(waiting.values()))
+            rows_update(Credential, fields=["status_list", "status_list_index"],
+                        rows=[(c.pk, c.status_list_id, c.status_list_index) for c in assigned])
+    status_lists_publish(credentials=credentials)
 
 
-def _issuer_lock(issuer: Issuer) -> None:
-    """Take the issuer's row lock before looking for an open list: when there is none, two signing runs at
-    once would otherwise each open a new list (locking a list cannot stop that, it does not exist yet)."""
-    Issuer.objects.select_for_update().filter(pk=issuer.pk).values_list("pk", flat=True).first()
-
-
-def _allocate_blocks(waiting: dict[int, Credential]) -> None:
-    # Locks in a fixed order (the credentials by pk, then the list) so two signing runs cannot deadlock.
-    locked = (
-        Credential.objects.select_for_update().filter(pk__in=waiting).order_by("pk")
-        .values_list("pk", "status_list_id", "status_list_index")
-    )
+def credentials_status_assign(*, credentials: Sequence[Credential]) -> list[Credential]:
+    """Give each credential that has no index one, in the caller's transaction, which holds the credentials'
+    row locks (taken before the list's, in pk order, so two runs cannot deadlock) and writes the credentials
+    it gets back. The list's allocation map is read and written once per chunk, not once per credential
+    (each write leaves a dead 16 KB row behind, and every signing would wait for the one before)."""
     groups: dict[tuple[int, str], list[Credential]] = defaultdict(list)
-    for pk, list_id, index in locked:
-        credential = waiting[pk]
-        if list_id is not None:  # another run gave it one since we read it: keep that
-            credential.status_list_id, credential.status_list_index = list_id, index
-            continue
-        groups[(credential.issuer_id, credential.issuer.identity_kind)].append(credential)
+    for credential in credentials:
+        if credential.status_list_id is None:
+            groups[(credential.issuer_id, credential.issuer.identity_kind)].append(credential)
     assigned: list[Credential] = []
     for (_issuer_id, identity_kind), group in groups.items():
         issuer = group[0].issuer
@@ -141,8 +132,26 @@ def _allocate_blocks(waiting: dict[int, Credential]) -> None:
             status_list.is_full = status_list.allocated_count >= status_list.size
             status_list.save(update_fields=["allocated", "allocated_count", "is_full"])
             assigned.extend(block)
-    rows_update(Credential, fields=["status_list", "status_list_index"],
-                rows=[(c.pk, c.status_list_id, c.status_list_index) for c in assigned])
+    return assigned
+
+
+def status_lists_publish(*, credentials: Sequence[Credential]) -> None:
+    """Attach each credential's list (one object per list, its issuer loaded) and sign any list that is new,
+    before any credential that points at it is signed."""
+    list_ids = {credential.status_list_id for credential in credentials if credential.status_list_id is not None}
+    lists = StatusList.objects.select_related("issuer").in_bulk(list_ids)
+    for credential in credentials:
+        if credential.status_list_id is not None:
+            credential.status_list = lists[credential.status_list_id]
+    for status_list in lists.values():
+        if status_list.document is None:
+            status_list_sign(status_list=status_list)
+
+
+def _issuer_lock(issuer: Issuer) -> None:
+    """Take the issuer's row lock before looking for an open list: when there is none, two signing runs at
+    once would otherwise each open a new list (locking a list cannot stop that, it does not exist yet)."""
+    Issuer.objects.select_for_update().filter(pk=issuer.pk).values_list("pk", flat=True).first()
 
 
 def status_index_allocate(*, issuer: Issuer, identity_kind: str) -> tuple[StatusList, int]:

@@ -75,8 +75,13 @@ def test_each_credential_of_a_chunk_is_signed_baked_and_told_on_its_own(
         assert result.valid, failures(result)
         assert credential.baked_png.name == f"credentials/{credential.public_id}.png"
         assert list(credential.events.values_list("kind", flat=True)) == [
-            "issue_requested", "signing_started", "signed", "baked", "issued"
+            "issue_requested", "signing_started", "issued"
         ]
+        assert credential.events.get(kind="issued").data == {
+            "verification_method": credential.document["proof"][0]["verificationMethod"],
+            "formats": ["data-integrity"],
+            "png": f"credentials/{credential.public_id}.png", "svg": f"credentials/{credential.public_id}.svg",
+        }
     assert len({c.status_list_index for c in credentials}) == 5
     # Each recipient gets one e-mail with a link of their own.
     assert sorted(message.to[0] for message in mail.outbox) == sorted(c.recipient_email for c in credentials)
@@ -89,7 +94,7 @@ def test_running_a_chunk_twice_signs_each_credential_once(achievement, django_ca
         credentials_sign(credential_ids=ids)
         credentials_sign(credential_ids=ids)
     assert sign.call_count == 4
-    assert kinds(ids) == Counter({"issue_requested": 4, "signing_started": 4, "signed": 4, "baked": 4, "issued": 4})
+    assert kinds(ids) == Counter({"issue_requested": 4, "signing_started": 4, "issued": 4})
     assert CredentialClaim.objects.filter(credential__in=ids).count() == 4
     assert StatusList.objects.get().allocated_count == 4
 
@@ -116,7 +121,7 @@ def test_a_chunk_rerun_after_a_crash_between_signing_and_finishing_keeps_each_in
     listing = StatusList.objects.get()
     assert listing.allocated_count == 6
     assert all(get_bit(listing.allocated, index) for index in indexes.values())
-    assert kinds(ids)["issued"] == 6 and kinds(ids)["signed"] == 6
+    assert kinds(ids)["issued"] == 6
 
 
 def test_a_refusal_fails_its_own_credential_and_not_the_rest_of_the_chunk(
@@ -156,7 +161,7 @@ def test_a_chunk_signs_a_vc_jwt_for_each_credential_when_the_issuer_wants_one(dj
         assert credential.jwt.count(".") == 2
         result = site_verify(credential.jwt)
         assert result.valid, failures(result)
-        assert credential.events.get(kind="signed").data["formats"] == ["data-integrity", "vc-jwt"]
+        assert credential.events.get(kind="issued").data["formats"] == ["data-integrity", "vc-jwt"]
 
 
 def test_a_cohort_is_recorded_with_bulk_inserts_and_queued_a_chunk_per_task(

@@ -118,7 +118,7 @@ def test_a_chunk_whose_worker_is_killed_before_it_finishes_is_signed_exactly_onc
     wait_for(lambda: count_with_status(ISSUED, ids) == 300, what="all 300 credentials ISSUED",
              workers=[first, second], timeout=300)
     assert_issued_exactly_once(ids, documents=published(client), media_root=media_root)
-    assert events_per_credential(CredentialEvent.Kind.SIGNED) == dict.fromkeys(ids, 1)
+    assert events_per_credential(CredentialEvent.Kind.ISSUED) == dict.fromkeys(ids, 1)
     assert dict(Credential.objects.filter(pk__in=kept).values_list("pk", "status_list_index")) == kept
     assert_one_index_each(ids)
     assert CredentialClaim.objects.filter(credential__in=ids).count() == 300

@@ -7,8 +7,7 @@ from django.conf import settings
 
 from badges.credentials.issuing import credential_issue
 from badges.credentials.sweeping import credential_sweep_stale
-from badges.models import Credential, CredentialEvent
-from issuers.models import SigningKey
+from badges.models import Credential, CredentialEvent, LearningOutcome
 from tests.factories import make_achievement, make_issuer
 from tests.services.support import (
     age,
@@ -40,7 +39,7 @@ def test_it_issues_verifiable_credentials_through_a_real_worker(achievement, bro
 
     wait_for(lambda: count_with_status(ISSUED) == 10, what="10 credentials ISSUED", workers=[worker])
     assert_issued_exactly_once(ids, documents=published(client), media_root=media_root)
-    assert events_per_credential(CredentialEvent.Kind.SIGNED) == {pk: 1 for pk in ids}
+    assert events_per_credential(CredentialEvent.Kind.ISSUED) == {pk: 1 for pk in ids}
 
 
 def test_it_issues_every_credential_once_after_the_worker_is_killed_mid_batch(
@@ -49,8 +48,9 @@ def test_it_issues_every_credential_once_after_the_worker_is_killed_mid_batch(
     first = start_worker(broker, pool="prefork", concurrency=2)
     ids = issue(achievement, 5, label="bo")
     wait_for(lambda: count_with_status(ISSUED) == 5, what="the first 5 credentials ISSUED", workers=[first])
-    with table_locked(SigningKey):
-        # Both pool processes claim a credential, then wait for the issuer's key: killed mid-signing.
+    with table_locked(LearningOutcome):
+        # Both pool processes claim a credential (and give it its status-list index), then wait for the
+        # micro-credential's learning outcomes to build its draft: killed mid-signing.
         ids += issue(achievement, 25, label="cy")
         wait_for(lambda: count_with_status(SIGNING) == 2, what="both pool processes mid-signing", workers=[first])
         first.kill()
@@ -67,7 +67,7 @@ def test_it_issues_every_credential_once_after_the_worker_is_killed_mid_batch(
     wait_for(lambda: count_with_status(ISSUED) == 30, what="all 30 credentials ISSUED", workers=[first, second])
     assert_issued_exactly_once(ids, documents=published(client), media_root=media_root)
     # Re-queued messages for credentials already signed were dropped by the claim: one signature each.
-    assert events_per_credential(CredentialEvent.Kind.SIGNED) == dict.fromkeys(ids, 1)
+    assert events_per_credential(CredentialEvent.Kind.ISSUED) == dict.fromkeys(ids, 1)
     started = events_per_credential(CredentialEvent.Kind.SIGNING_STARTED)
     assert {pk for pk, n in started.items() if n > 1} == interrupted
 
@@ -79,7 +79,7 @@ def test_it_issues_every_credential_once_after_the_broker_goes_away(
     worker = start_worker(broker)
     ids = issue(achievement, 5, label="dana")
     wait_for(lambda: count_with_status(ISSUED) == 5, what="the first 5 credentials ISSUED", workers=[worker])
-    with table_locked(SigningKey):
+    with table_locked(LearningOutcome):  # the worker claims a credential, then waits to build its draft
         ids += issue(achievement, 10, label="eli")
         wait_for(lambda: count_with_status(SIGNING) == 1, what="the worker mid-signing", workers=[worker])
         private_redis.kill()  # nothing persisted: the 9 messages still queued are lost with it
@@ -99,7 +99,7 @@ def test_it_issues_every_credential_once_after_the_broker_goes_away(
     ids += during
     wait_for(lambda: count_with_status(ISSUED) == 20, what="all 20 credentials ISSUED", workers=[worker])
     assert_issued_exactly_once(ids, documents=published(client), media_root=media_root)
-    assert events_per_credential(CredentialEvent.Kind.SIGNED) == dict.fromkeys(ids, 1)
+    assert events_per_credential(CredentialEvent.Kind.ISSUED) == dict.fromkeys(ids, 1)
 
 
 def test_it_accepts_an_issuing_request_while_the_broker_is_down(achievement, use_broker):
