@@ -148,7 +148,10 @@ class ApplicationListView(ListAPIView):
             queue = queue.filter(submitted_at__gte=chosen["submitted_after"])
         if chosen["submitted_before"]:
             queue = queue.filter(submitted_at__lt=chosen["submitted_before"])
-        return queue.select_related("achievement__issuer", "credential")
+        # Of the credential, only its id is answered: not its signed document.
+        return queue.select_related("achievement__issuer", "credential").defer(
+            "credential__document", "credential__jwt"
+        )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []

@@ -206,7 +206,10 @@ class AwardJobRowListView(ListAPIView):
 
     def get_queryset(self) -> QuerySet[AwardRecipient]:
         job = _job_of(_member(self.request, self.kwargs["issuer_slug"]), self.kwargs["job_id"])
-        rows = AwardRecipient.objects.filter(batch=job).select_related("credential")
+        # Of each row's credential, only its id and status are answered: not its signed document.
+        rows = AwardRecipient.objects.filter(batch=job).select_related("credential").defer(
+            "credential__document", "credential__jwt"
+        )
         rows = rows.annotate(failure_code=credential_failure_code())
         state = self.request.query_params.get("state", "")
         if state == AwardRecipient.State.FAILED:

@@ -63,7 +63,7 @@ ORDERING_FIELDS = {
 def _available(credential: Credential) -> dict[str, bool]:
     return {
         "png": bool(credential.baked_png), "svg": bool(credential.baked_svg),
-        "json": credential.document is not None, "jwt": bool(credential.jwt),
+        "json": credential.has_document, "jwt": credential.has_jwt,
     }
 
 
@@ -103,7 +103,10 @@ def credential_data(credential: Credential, now: datetime) -> dict[str, Any]:
 
 
 def _with_reach(credentials: QuerySet[Credential]) -> QuerySet[Credential]:
-    return credentials_with_reach(credentials.select_related("issuer", "achievement", "replaces"))
+    # Of the credential it replaces, only the id is answered: not its signed document.
+    return credentials_with_reach(
+        credentials.select_related("issuer", "achievement", "replaces").defer("replaces__document", "replaces__jwt")
+    )
 
 
 def _one_credential(member: IssuerMember, public_id: UUID) -> Credential:

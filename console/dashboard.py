@@ -39,6 +39,7 @@ from django.db.models.functions import Cast
 
 from assessment.models import AssessmentAuditEvent, Submission
 from badges.models import Achievement, Credential, CredentialClaim, CredentialEvent, CredentialPageView
+from badges.models.credentials import CredentialQuerySet
 from console.periods import Period
 from issuers.models import Issuer
 
@@ -156,7 +157,7 @@ def dashboard_figures(
 
 
 # --- Expiring soon -------------------------------------------------------------------------------------
-def _expiring(issuer: Issuer, *, now: datetime, days: int) -> QuerySet[Credential]:
+def _expiring(issuer: Issuer, *, now: datetime, days: int) -> CredentialQuerySet:
     return Credential.objects.filter(
         issuer=issuer, status=Credential.Status.ISSUED, valid_until__gt=now, valid_until__lte=now + timedelta(days=days)
     )
@@ -164,7 +165,8 @@ def _expiring(issuer: Issuer, *, now: datetime, days: int) -> QuerySet[Credentia
 
 def credentials_expiring(*, issuer: Issuer, now: datetime, days: int) -> QuerySet[Credential]:
     """Issued, unrevoked credentials that expire within `days` from now, by achievement, soonest first."""
-    return _expiring(issuer, now=now, days=days).select_related("achievement").order_by(
+    expiring = _expiring(issuer, now=now, days=days).without_signed_documents()
+    return expiring.select_related("achievement").order_by(
         "achievement__name", "achievement__version", "achievement_id", "valid_until", "pk"
     )
 

@@ -54,13 +54,15 @@ def _learner_credentials(emails: list[str]) -> CredentialQuerySet:
     )
 
 
-def credential_list_for_learner(user: AnyUser) -> CredentialQuerySet:
-    """The learner's credentials, newest first; of a renewal chain only the newest version."""
+def credential_list_for_learner(user: AnyUser, *, signed_documents: bool = False) -> CredentialQuerySet:
+    """The learner's credentials, newest first; of a renewal chain only the newest version. Without their
+    signed documents (the wallet's and the public profile's lists), unless `signed_documents` (the OB API)."""
     emails = verified_emails(user)
     if not emails:
         return Credential.objects.none()
     renewed = _learner_credentials(emails).filter(replaces=OuterRef("pk"))
-    return _learner_credentials(emails).filter(~Exists(renewed)).order_by("-valid_from", "-pk")
+    credentials = _learner_credentials(emails).filter(~Exists(renewed)).order_by("-valid_from", "-pk")
+    return credentials if signed_documents else credentials.without_signed_documents()
 
 
 def credential_history(credential: Credential) -> list[Credential]:

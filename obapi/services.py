@@ -42,8 +42,8 @@ class CredentialPage:
 
 
 def _ours(user: User, since: datetime | None):
-    credentials = credential_list_for_learner(user).filter(status=Credential.Status.ISSUED).filter(
-        Q(document__isnull=False) | ~Q(jwt="")
+    credentials = credential_list_for_learner(user, signed_documents=True).filter(
+        Q(document__isnull=False) | ~Q(jwt=""), status=Credential.Status.ISSUED
     )
     if since is not None:
         credentials = credentials.filter(valid_from__gt=since)

@@ -34,10 +34,13 @@ def credential_state(credential: Credential, *, now: datetime | None = None) -> 
 def credential_list_for_issuer(
     *, issuer: Issuer, search: str = "", state: str = "", now: datetime | None = None
 ) -> QuerySet[Credential]:
-    """The issuer's credentials, newest first; `search` matches name, e-mail or achievement,
-    `state` is "" (all), "valid", "expired" or "revoked"."""
+    """The issuer's credentials, newest first, without their signed documents (the console's and the API's
+    lists); `search` matches name, e-mail or achievement, `state` is "" (all), "valid", "expired" or "revoked"."""
     now = now or timezone.now()
-    credentials = Credential.objects.filter(issuer=issuer).select_related("achievement").order_by("-created_at", "-pk")
+    credentials = (
+        Credential.objects.filter(issuer=issuer).without_signed_documents().select_related("achievement")
+        .order_by("-created_at", "-pk")
+    )
     search = search.strip()
     if search:
         # The issuer's achievements are few: matching them first keeps every branch of the OR on the

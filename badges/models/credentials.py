@@ -24,6 +24,16 @@ class CredentialQuerySet(models.QuerySet["Credential"]):
         and issued or revoked (a revoked one stays visible, as revoked)."""
         return self.filter(share_enabled=True, status__in=SHOWN_WHEN_SHARED).exclude(document=None)
 
+    def without_signed_documents(self) -> CredentialQuerySet:
+        """For lists of many credentials: the rows without the signed document and VC-JWT (about 10 KB a row
+        that no list shows; decoding it costs more than the query), with whether each is there annotated for
+        `has_document` and `has_jwt`. Reading `document` or `jwt` itself on these rows costs a query per row."""
+        # Both tests are answered from the value's header (its null bit, its length): PostgreSQL never reads
+        # the TOASTed value in.
+        return self.defer("document", "jwt").annotate(
+            document_stored=models.Q(document__isnull=False), jwt_stored=~models.Q(jwt="")
+        )
+
 
 class Credential(models.Model):
     """One achievement awarded to one recipient. The signed document is never changed after issuing."""
@@ -140,7 +150,22 @@ class Credential(models.Model):
     @property
     def is_shared_publicly(self) -> bool:
         """The same rule as CredentialQuerySet.shared_publicly, for one credential in hand."""
-        return self.share_enabled and self.status in SHOWN_WHEN_SHARED and self.document is not None
+        return self.share_enabled and self.status in SHOWN_WHEN_SHARED and self.has_document
+
+    @property
+    def has_document(self) -> bool:
+        """Signed as JSON-LD. A row from `without_signed_documents()` answers from its annotation, without
+        loading the document."""
+        if "document" in self.__dict__ or "document_stored" not in self.__dict__:
+            return self.document is not None
+        return bool(self.__dict__["document_stored"])
+
+    @property
+    def has_jwt(self) -> bool:
+        """Signed as a VC-JWT. A row from `without_signed_documents()` answers from its annotation."""
+        if "jwt" in self.__dict__ or "jwt_stored" not in self.__dict__:
+            return bool(self.jwt)
+        return bool(self.__dict__["jwt_stored"])
 
 
 class CredentialEvent(AppendOnlyEvent):

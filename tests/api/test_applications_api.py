@@ -13,10 +13,14 @@ from api.scopes import Scope
 from assessment.applications import application_start, application_submit, evidence_add
 from assessment.assessing import OutcomeScoreInput, application_assess
 from assessment.files import evidence_storage
+from assessment.models import Application
+from badges.credentials.issuing import credential_issue
+from badges.credentials.signing import credential_sign
 from issuers.models import Role
 from tests.api.schema_check import SchemaCheckedClient
 from tests.assessment.conftest import PDF, levels, upload
 from tests.factories import make_achievement, make_issuer, make_member, make_user
+from tests.list_queries import page_queries, signed_documents_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +142,24 @@ def test_the_list_comes_in_cursor_pages_with_an_etag(api, issuer, achievement):
     assert rest.json()["next"] is None
     again = api.get(applications_url(issuer) + "?page_size=2", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again.content == b""
+
+
+def test_the_list_loads_no_signed_document_of_the_credentials_issued(api, issuer, achievement):
+    def approved(username):
+        application = submitted_application(achievement, make_user(username), with_file=False)
+        credential = credential_issue(achievement=achievement, recipient_email=f"{username}@example.org")
+        credential_sign(credential_id=credential.pk)
+        Application.objects.filter(pk=application.pk).update(status=Application.Status.APPROVED, credential=credential)
+
+    approved("first")
+    api.get(applications_url(issuer))  # the token records its use (then at most once a minute)
+    _response, with_one = page_queries(api, applications_url(issuer))
+    for number in range(3):
+        approved(f"many{number}")
+    response, queries = page_queries(api, applications_url(issuer))
+    assert signed_documents_loaded(queries) == []
+    assert len(queries) == len(with_one)
+    assert len(response.json()["results"]) == 4 and all(row["credential"] for row in response.json()["results"])
 
 
 # --- One application ------------------------------------------------------------------------------------

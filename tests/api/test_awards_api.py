@@ -14,6 +14,7 @@ from badges.models import Achievement, Credential
 from issuers.models import Role
 from tests.api.schema_check import SchemaCheckedClient
 from tests.factories import make_achievement, make_issuer, make_member
+from tests.list_queries import page_queries, signed_documents_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +234,26 @@ def test_the_rows_are_a_cursor_paginated_list_of_results(api, issuer, achievemen
     by_email = {c.recipient_email: str(c.public_id) for c in Credential.objects.all()}
     assert all(row["state"] == "issued" and row["credential"]["id"] == by_email[row["email"]] for row in rows_seen)
     assert all(row["error"] is None for row in rows_seen)
+
+
+def test_the_rows_load_no_signed_document_and_as_many_queries_for_many_as_for_one(
+    api, issuer, achievement, django_capture_on_commit_callbacks
+):
+    def signed_job(count: int, label: str) -> str:
+        with django_capture_on_commit_callbacks(execute=False):
+            job = post_job(api, issuer, achievement, {"rows": rows(count, label)}).json()
+            run_job(job["id"])
+        for credential in Credential.objects.filter(recipient_email__startswith=label):
+            credential_sign(credential_id=credential.pk)
+        return job["rows_url"]
+
+    one, many = signed_job(1, "one"), signed_job(4, "many")
+    api.get(one)  # the token records its use (then at most once a minute)
+    _response, with_one = page_queries(api, one)
+    response, queries = page_queries(api, many)
+    assert signed_documents_loaded(queries) == []
+    assert len(queries) == len(with_one)
+    assert [row["credential"]["status"] for row in response.json()["results"]] == ["issued"] * 4
 
 
 def test_failed_rows_say_why_and_only_they_can_be_run_again(api, issuer, achievement,

@@ -19,6 +19,7 @@ from badges.models import Credential, CredentialPageView
 from issuers.models import Role
 from tests.api.schema_check import SchemaCheckedClient
 from tests.factories import make_achievement, make_issuer, make_member
+from tests.list_queries import page_queries, signed_documents_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +183,34 @@ def test_the_list_never_shows_another_issuers_credentials(api, issuer, issued):
     signed(make_achievement(other), "olle@example.org")
     assert ids(api.get(base(issuer))) == [str(issued.public_id)]
     assert api.get(base(other)).status_code == 404
+
+
+def test_the_list_loads_no_signed_document_yet_tells_which_files_there_are(issuer):
+    # This issuer signs VC-JWTs too: every signed row has a document and a JWT, neither of them in the list.
+    signing_jwt = make_issuer("jwtskolan", jwt_enabled=True)
+    achievement = make_achievement(signing_jwt)
+    _token, secret = api_token_create(issuer=signing_jwt, by=make_member(signing_jwt, "jwt-owner", *Role).user,
+                                      name="Arkiv", scopes=[Scope.READ])
+    client = client_with(secret)
+    first = signed(achievement, "first@example.org")
+    client.get(base(signing_jwt))  # the token records its use (then at most once a minute)
+    _response, with_one = page_queries(client, base(signing_jwt))
+    renewal = signed(achievement, "first@example.org", replaces=first)
+    Credential.objects.filter(pk=renewal.pk).update(share_enabled=True)
+    pending = credential_issue(achievement=achievement, recipient_email="pending@example.org")
+    for number in range(3):
+        signed(achievement, f"many{number}@example.org")
+
+    response, queries = page_queries(client, base(signing_jwt))
+    assert signed_documents_loaded(queries) == []
+    assert len(queries) == len(with_one)
+    rows = {row["id"]: row for row in response.json()["results"]}
+    assert len(rows) == 6
+    renewed = rows[str(renewal.public_id)]
+    assert renewed["replaces"] == str(first.public_id) and renewed["shared"] is True
+    assert renewed["downloads"]["json"] and renewed["downloads"]["jwt"]
+    assert rows[str(first.public_id)]["shared"] is False
+    assert rows[str(pending.public_id)]["downloads"] == {"png": None, "svg": None, "json": None, "jwt": None}
 
 
 # --- Downloads -------------------------------------------------------------------------------------------

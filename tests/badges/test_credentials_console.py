@@ -4,9 +4,11 @@ import pytest
 from django.utils import timezone
 
 from badges.credentials.issuing import credential_issue
+from badges.credentials.revocation import credential_revoke
 from badges.credentials.signing import credential_sign
 from badges.models import Credential
 from tests.factories import make_achievement, make_issuer, make_member, make_user, workflow_member
+from tests.list_queries import page_queries, signed_documents_loaded
 
 
 def list_url(issuer):
@@ -77,3 +79,37 @@ def test_an_expired_credential_can_be_issued_again_from_the_list(client, issuer,
     assert response.status_code == 302
     renewal = old.renewals.get()
     assert renewal.awarded_at == old.awarded_at
+
+
+def test_the_list_loads_no_signed_document_and_as_many_queries_for_every_state_as_for_one_row(
+    client, db, django_capture_on_commit_callbacks
+):
+    # This issuer signs VC-JWTs too: every signed row has a document and a JWT, neither shown in the list.
+    issuer = make_issuer("jwtskolan", jwt_enabled=True)
+    achievement = make_achievement(issuer)
+    owner = workflow_member(issuer, "owner")
+    client.force_login(owner.user)
+
+    def issue(email, *, sign=True, **dates):
+        with django_capture_on_commit_callbacks(execute=False):
+            credential = credential_issue(achievement=achievement, recipient_email=email, **dates)
+        if sign:
+            credential_sign(credential_id=credential.id)
+        return Credential.objects.get(pk=credential.pk)
+
+    assert issue("first@example.org").jwt
+    _response, with_one = page_queries(client, list_url(issuer))
+    now = timezone.now()
+    issue("expired@example.org", valid_from=now - timedelta(days=800), valid_until=now - timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=False):
+        credential_revoke(credential=issue("revoked@example.org"), by=owner.user, reason="Fel person.")
+    issue("pending@example.org", sign=False)
+    Credential.objects.filter(pk=issue("shared@example.org").pk).update(share_enabled=True, first_shared_at=now)
+
+    response, queries = page_queries(client, list_url(issuer), headers={"Accept-Language": "en"})
+    assert signed_documents_loaded(queries) == []
+    assert len(queries) == len(with_one)
+    page = response.content.decode()
+    assert len(response.context["credentials"]) == 5
+    for shown in ("Valid", "Expired", "Issue again", "Revoked", "Fel person.", "waiting to be signed", "first "):
+        assert shown in page

@@ -8,6 +8,7 @@ from badges.models import Credential
 from issuers.models import Role
 from tests.console.dashboard_data import at, credential_made
 from tests.factories import make_achievement, make_issuer, make_member, make_user
+from tests.list_queries import page_queries, signed_documents_loaded
 
 pytestmark = pytest.mark.django_db
 NOW = at("2025-04-15 12:00")
@@ -72,3 +73,24 @@ def test_only_members_who_manage_credentials_see_the_holders(client, issuer, url
     client.force_login(make_member(issuer, "arne", Role.ASSESSOR).user)
     assert client.get(url).status_code == 200
 
+
+
+@freeze_time(NOW)
+def test_the_list_loads_no_signed_document_and_as_many_queries_for_many_rows_as_for_one(
+    owner_client, issuer, achievement, url
+):
+    def expiring(email):
+        credential = credential_made(achievement, issued=at("2024-05-01 10:00"), email=email,
+                                     valid_until=at("2025-05-01 00:00"))
+        Credential.objects.filter(pk=credential.pk).update(document={"type": ["VerifiableCredential"]}, jwt="a.b.c")
+
+    expiring("first@example.org")
+    _response, with_one = page_queries(owner_client, url)
+    for number in range(4):
+        expiring(f"many{number}@example.org")
+    expiring_elsewhere = make_achievement(issuer)
+    credential_made(expiring_elsewhere, issued=at("2024-05-01 10:00"), valid_until=at("2025-05-02 00:00"))
+    response, queries = page_queries(owner_client, url)
+    assert signed_documents_loaded(queries) == []
+    assert len(queries) == len(with_one)
+    assert len(response.context["credentials"]) == 6

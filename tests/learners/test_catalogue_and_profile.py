@@ -9,6 +9,7 @@ from badges.models import Achievement
 from issuers.models import Role
 from learners.services import credential_share_set, learner_public_profile_set
 from tests.factories import make_achievement, make_draft, make_issuer, workflow_member
+from tests.list_queries import page_queries, signed_documents_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,22 @@ def test_the_public_profile_is_off_by_default_and_lists_only_shared_credentials(
     assert f"/c/{credential.public_id}" in page and "Amina H." in page
     assert str(private.public_id) not in page
     assert "amina@example.org" not in page
+
+
+def test_the_public_profile_loads_no_signed_document_and_as_many_queries_for_many_as_for_one(
+    credential, issue, amina
+):
+    profile = learner_public_profile_set(user=amina, enabled=True)
+    url = reverse("learners:public-profile", args=[profile.public_handle])
+    credential_share_set(credential=credential, learner=amina, enabled=True)
+    _response, with_one = page_queries(Client(), url)
+    for _number in range(3):
+        credential_share_set(credential=issue("amina@example.org"), learner=amina, enabled=True)
+    issue("amina@example.org")  # not shared
+    response, queries = page_queries(Client(), url)
+    assert signed_documents_loaded(queries) == []
+    assert len(queries) == len(with_one)
+    assert len(response.context["credentials"]) == 4
 
 
 def test_the_wallet_switches_the_public_profile(amina):

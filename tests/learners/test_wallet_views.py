@@ -12,6 +12,7 @@ from freezegun import freeze_time
 from badges.models import Credential
 from learners.sharing import linkedin_add_url
 from tests.badges.site import site_verify
+from tests.list_queries import page_queries, signed_documents_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,25 @@ def test_only_the_newest_renewal_is_listed_and_links_to_its_history(credential, 
     assert f"/wallet/credentials/{credential.public_id}/" in detail
     old = amina_client.get(reverse("learners:credential", args=[credential.public_id])).content.decode()
     assert f"/wallet/credentials/{renewal.public_id}/" in old  # "go to the newest version"
+
+
+def test_the_wallet_loads_no_signed_document_and_as_many_queries_for_many_credentials_as_for_one(
+    credential, issue, amina_client
+):
+    amina_client.get(reverse("learners:wallet"))  # the first visit makes the learner's profile
+    _response, with_one = page_queries(amina_client, reverse("learners:wallet"))
+    issue("amina@example.org", sign=False)
+    issue("amina@example.org", replaces=credential)
+    revoked = issue("amina@example.org")
+    Credential.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now(), status=Credential.Status.REVOKED)
+    issue("amina@example.org", valid_until=timezone.now() + timedelta(days=1))
+    with freeze_time(timezone.now() + timedelta(days=2)):
+        response, queries = page_queries(amina_client, reverse("learners:wallet"), HTTP_ACCEPT_LANGUAGE="en")
+    assert signed_documents_loaded(queries) == []
+    assert len(queries) == len(with_one)
+    assert [state.key for _credential, state in response.context["credentials"]] == [
+        "expired", "revoked", "issued", "pending"
+    ]
 
 
 def test_the_detail_page_shows_the_baked_image_with_a_text_alternative(credential, amina_client):
