@@ -8,6 +8,7 @@ import pytest
 
 from ob3.build import (
     BuildError,
+    CohortBuilder,
     build_achievement,
     build_credential,
     build_profile,
@@ -205,6 +206,29 @@ def test_output_does_not_alias_the_draft():
     c = build_credential(draft)
     c["extra"]["items"].append("b")
     assert payload == {"items": ["a"]}
+
+
+def test_a_cohort_builder_gives_each_credential_what_build_credential_gives():
+    shared = realistic_draft()
+    cohort = [dataclasses.replace(shared, id=f"urn:uuid:00000000-0000-4000-8000-{n:012d}",
+                                  recipient=Recipient(email=f"learner{n}@example.org", salt=f"salt{n}"))
+              for n in range(3)]
+    others = [random_draft(random.Random(seed)) for seed in range(20)]  # nothing shared: built each time
+    builder = CohortBuilder()
+    for draft in [*cohort, *others, *cohort]:
+        assert json.dumps(builder.build(draft)) == json.dumps(build_credential(draft))
+
+
+def test_a_cohort_builders_credentials_share_no_dict_or_list():
+    builder = CohortBuilder()
+    draft = realistic_draft()
+    first, second = builder.build(draft), builder.build(dataclasses.replace(draft, id="urn:uuid:2"))
+
+    first["credentialSubject"]["achievement"]["criteria"]["narrative"] = "changed"
+    first["issuer"]["name"] = "changed"
+
+    assert second == build_credential(dataclasses.replace(draft, id="urn:uuid:2"))
+    assert builder.build(draft) == build_credential(draft)
 
 
 def test_random_drafts_serialise_as_strict_json():
