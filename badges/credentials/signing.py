@@ -34,7 +34,7 @@ from kernel.bulk import rows_update
 from kernel.errors import ApplicationError
 from kernel.storage import storage_overwrite
 from ob3.baking import bake_png, bake_svg
-from ob3.build import build_credential
+from ob3.build import CohortBuilder
 from ob3.errors import Ob3Error
 from ob3.proofs.data_integrity import sign_credential
 from ob3.proofs.vc_jwt import sign_jwt
@@ -175,6 +175,7 @@ class _Chunk:
         self._signers: dict[tuple[int, str], tuple[Any, str, tuple[Any, str] | None]] = {}
         self._templates: dict[tuple[int, str], DraftTemplate] = {}
         self._images: dict[int, tuple[bytes, bytes]] = {}
+        self.builder = CohortBuilder()
         self.loader = platform_loader()
         self.canonicalizer = platform_canonicalizer()
 
@@ -248,7 +249,7 @@ def _sign_bake_store(credentials: list[Credential], chunk: _Chunk) -> tuple[list
 def _sign_one(credential: Credential, chunk: _Chunk) -> _Signed:
     signer, verification_method, jwt_signer = chunk.signers(credential)
     document = sign_credential(
-        build_credential(credential_draft(credential, template=chunk.template(credential))),
+        chunk.builder.build(credential_draft(credential, template=chunk.template(credential))),
         signer=signer,
         verification_method=verification_method,
         created=timezone.now().replace(microsecond=0),

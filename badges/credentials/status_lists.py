@@ -42,9 +42,13 @@ _rng = secrets.SystemRandom()
 
 def status_list_url(status_list: StatusList) -> str:
     """The list's absolute URL: its credential id and where verifiers fetch it."""
-    return public_url(
-        reverse("credentials:status-list", args=[status_list.issuer.slug, status_list.public_id])
-    )
+    # Kept on the object: the credentials of a chunk share one, and reversing the URL again for each of
+    # them is a measurable share of signing a cohort.
+    url: str | None = status_list.__dict__.get("_public_url")
+    if url is None:
+        url = public_url(reverse("credentials:status-list", args=[status_list.issuer.slug, status_list.public_id]))
+        status_list.__dict__["_public_url"] = url
+    return url
 
 
 def status_list_create(*, issuer: Issuer, size: int = StatusList.MIN_SIZE) -> StatusList:
