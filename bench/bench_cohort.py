@@ -5,6 +5,7 @@ Redis and real Celery workers.
     .venv/bin/python bench/bench_cohort.py --jwt           # the issuer signs VC-JWTs too
     .venv/bin/python bench/bench_cohort.py --rows 200      # CI: proves the script works
 
+The baked images are stored under BENCH_MEDIA_PARENT (default /dev/shm, see MEDIA_PARENT below for why).
 It creates a database of its own (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
 mikromerit_bench_cohort; dropped and created afresh), uses Redis (BENCH_BROKER_URL, default
 redis://127.0.0.1:6379/13) and starts `--workers` Celery workers of `--concurrency` processes each, as
@@ -49,7 +50,14 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13")
 QUEUE = "bench-cohort"
 MAIL_QUEUE = "bench-cohort-mail"  # the e-mail deliveries wait here, unread
-MEDIA = Path(tempfile.mkdtemp(prefix="bench-cohort-media-"))
+# The baked images go to memory (tmpfs) unless BENCH_MEDIA_PARENT names a directory: the measured machine's
+# disk is ext4 without a journal, which will not reuse an inode freed in the last minutes and scans past each
+# one, so right after a run's clean-up (20,000 files) creating a file costs up to 20 times more than in a
+# steady state (0.05 ms). A journaled file system, as production volumes are, does not do this.
+# mkdtemp below makes a private directory (0700, random name) in it.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108  # nosec B108
+MEDIA_PARENT = os.environ.get("BENCH_MEDIA_PARENT") or (SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None)
+MEDIA = Path(tempfile.mkdtemp(prefix="bench-cohort-media-", dir=MEDIA_PARENT))
 COUNTS = Path(tempfile.mkdtemp(prefix="bench-cohort-counts-"))
 ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -197,6 +205,7 @@ def _run(args: argparse.Namespace, connection, workers: list[subprocess.Popen[by
             return int(cursor.fetchone()[0])
 
     time.sleep(3)  # let the workers start before the clock does (their start is not the cohort's time)
+    calibration = _calibration()
     sessions_before = sessions()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name])
@@ -240,7 +249,8 @@ def _run(args: argparse.Namespace, connection, workers: list[subprocess.Popen[by
     rows, wall = args.rows, finished - confirmed
 
     print(f"machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f}")
-    print(f"rows: {rows}; workers: {args.workers} x {args.concurrency} processes (prefork)")
+    print(f"machine speed before the run: {calibration}")
+    print(f"rows: {rows}; workers: {args.workers} x {args.concurrency} processes (prefork); media in {MEDIA.parent}")
     print(f"prepare (check + keep the list)   {prepared - started:7.2f} s")
     print(f"confirm (the request)             {confirmed - prepared:7.2f} s")
     print(f"wall, confirm to all ISSUED       {wall:7.2f} s   {rows / wall:8.1f} credentials/s")
@@ -253,6 +263,31 @@ def _run(args: argparse.Namespace, connection, workers: list[subprocess.Popen[by
           f"(workers {worker_queries}, web {web_queries} statements)")
     print(f"PostgreSQL connections opened: {sessions_opened}")
     return achievement, owner
+
+
+def _calibration() -> str:
+    """How fast this machine is right now, so runs at different times can be compared: a shared cloud
+    machine's speed drifts by a third over a day. CPU time of one RSA-3072 signature (what a VC-JWT costs)
+    and of a pure-Python JSON round trip of a credential-sized document."""
+    import json
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    document = {"credentialSubject": {"achievement": {"name": "x" * 40, "criteria": ["y" * 60] * 40}},
+                "items": list(range(300))}
+
+    def per_call(work, times: int) -> float:  # noqa: ANN001
+        work()
+        start = time.process_time()
+        for _ in range(times):
+            work()
+        return (time.process_time() - start) / times * 1000
+
+    rsa_ms = per_call(lambda: key.sign(b"x" * 8000, padding.PKCS1v15(), hashes.SHA256()), 200)
+    json_ms = per_call(lambda: json.loads(json.dumps(document)), 2000)
+    return f"RSA-3072 signature {rsa_ms:.2f} ms, JSON round trip {json_ms * 1000:.0f} µs (CPU)"
 
 
 def _rusage_seconds(usage: resource.struct_rusage) -> float:
