@@ -418,7 +418,8 @@ class CohortBuilder:
         entry = self._built.get(id(value))
         if entry is None or entry[0] is not value:
             entry = self._built[id(value)] = (value, build(value))
-        return _json_copy(entry[1])
+        copied: dict[str, Any] = _json_copy(entry[1])
+        return copied
 
 
 def _json_copy(value: Any) -> Any:
