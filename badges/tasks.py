@@ -39,7 +39,7 @@ def credential_sign_task(credential_id: int) -> None:
     retry_jitter=True,
 )
 def credentials_sign_task(credential_ids: list[int]) -> None:
-    """A chunk of credentials (a cohort's are queued SIGNING_CHUNK_SIZE at a time)."""
+    """A chunk of credentials (a cohort's are queued CREDENTIAL_SIGNING_CHUNK_SIZE at a time)."""
     credentials_sign(credential_ids=credential_ids)
 
 

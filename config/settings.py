@@ -410,6 +410,9 @@ KEY_ENCRYPTION_PREVIOUS_KEYS = [
 CREDENTIAL_SIGNING_STALE_MINUTES = env_int("CREDENTIAL_SIGNING_STALE_MINUTES", 10, minimum=1)
 CREDENTIAL_SIGNING_MAX_ATTEMPTS = env_int("CREDENTIAL_SIGNING_MAX_ATTEMPTS", 5, minimum=1)
 CREDENTIAL_SWEEP_INTERVAL_MINUTES = env_int("CREDENTIAL_SWEEP_INTERVAL_MINUTES", 5, minimum=1)
+# Credentials per signing task when many are queued at once (a cohort, the sweeper): enough to share the
+# draft, keys and status-list block among, few enough that a retry redoes little.
+CREDENTIAL_SIGNING_CHUNK_SIZE = env_int("CREDENTIAL_SIGNING_CHUNK_SIZE", 100, minimum=1)
 
 # --- Public verification (employers) -------------------------------------------------------------------
 # Requests per client IP to the verification pages and the verify-anything endpoint ("<n>/<s|m|h|d>").

@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 
 SIGN = "badges.tasks.credential_sign_task"
 SIGN_CHUNK = "badges.tasks.credentials_sign_task"
-# Credentials per signing task when many are queued at once (a cohort, the sweeper): enough to share the
-# draft, keys and status-list block among, few enough that a retry redoes little.
-SIGNING_CHUNK_SIZE = 100
 SWEEP = "badges.tasks.credential_sweep_stale_task"
 # Revocation notices are now notifications.Notice rows; the task stays registered so that messages queued
 # by an earlier version still find it after an upgrade.
@@ -37,9 +35,11 @@ def credential_signing_queue(credential_id: int) -> None:
 
 
 def credentials_signing_queue(credential_ids: Sequence[int]) -> None:
-    """Sign the credentials, SIGNING_CHUNK_SIZE per task, once the transaction commits (robust, as above)."""
+    """Sign the credentials, CREDENTIAL_SIGNING_CHUNK_SIZE per task, once the transaction commits (robust, as
+    above)."""
     ids = list(credential_ids)
-    chunks = [ids[start:start + SIGNING_CHUNK_SIZE] for start in range(0, len(ids), SIGNING_CHUNK_SIZE)]
+    size = settings.CREDENTIAL_SIGNING_CHUNK_SIZE
+    chunks = [ids[start:start + size] for start in range(0, len(ids), size)]
 
     def queue() -> None:
         for chunk in chunks:

@@ -141,6 +141,8 @@ def start_worker(transactional_db, broker, media_root: Path, mail_sink: MailSink
         "EMAIL_USE_TLS": "0",
         "EMAIL_TIMEOUT": "10",
         "LOG_FORMAT": "text",
+        # A cohort of a few hundred is then many signing tasks, not three: a kill lands in the middle of it.
+        "CREDENTIAL_SIGNING_CHUNK_SIZE": "10",
     }
     env.pop("SERVICES_BROKER_URL", None)
 

@@ -279,10 +279,14 @@ def assert_credentials_exactly_once(ids: list[int], *, client, media_root: Path,
 
 
 @contextmanager
-def tables_locked(*models, row: int | None = None) -> Iterator[None]:
+def tables_locked(*models, row: int | None = None, unclaimed_notices: bool = False) -> Iterator[None]:
     """ACCESS EXCLUSIVE locks on the models' tables from a session of our own, held until the block ends:
     every worker that touches them waits inside its transaction. Survives the server going away meanwhile
-    (a restart ends the session, and with it the locks)."""
+    (a restart ends the session, and with it the locks).
+
+    `unclaimed_notices` also locks the rows of the e-mails no worker has claimed yet: a worker then waits
+    before it sends one. (Locking the whole notice table would also stop a worker that the SMTP server has
+    just taken an e-mail from, before it records it SENT; killed there, any design sends it again.)"""
     import psycopg
     from django.db import connection
     from psycopg import sql
@@ -297,6 +301,14 @@ def tables_locked(*models, row: int | None = None) -> Iterator[None]:
                 locker.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(table))
             else:  # only that row: a worker waits when it writes it
                 locker.execute(sql.SQL("SELECT id FROM {} WHERE id = %s FOR UPDATE").format(table), [row])
+        if unclaimed_notices:
+            from notifications.models import Notice
+
+            locker.execute(
+                sql.SQL("SELECT id FROM {} WHERE state = %s AND sending_since IS NULL FOR UPDATE").format(
+                    sql.Identifier(Notice._meta.db_table)),
+                [Notice.State.WAITING],
+            )
         yield
     finally:
         try:

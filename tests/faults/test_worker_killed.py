@@ -12,8 +12,8 @@ import pytest
 from assessment.awards import award_batch_confirm, award_batch_prepare
 from assessment.csv_import import RecipientRow
 from assessment.models import AwardBatch, AwardRecipient
-from badges.models import Credential, CredentialEvent
-from issuers.models import Role, SigningKey
+from badges.models import Credential, CredentialEvent, LearningOutcome
+from issuers.models import Role
 from notifications.models import Notice
 from tests.factories import make_achievement, make_issuer, make_member
 from tests.faults.support import (
@@ -45,9 +45,9 @@ def test_a_worker_killed_mid_batch_leaves_every_credential_issued_and_mailed_exa
     award_batch_confirm(batch=batch, by=owner.user, in_background=True)
     wait_for(lambda: count_with_status(ISSUED) >= 60, what="60 credentials ISSUED", workers=[first], timeout=180)
 
-    # Hold the signing keys and the notices: every pool process stops inside a transaction (signing a
-    # credential, or claiming an e-mail before sending it), and there the worker dies.
-    with tables_locked(SigningKey, Notice):
+    # Hold the learning outcomes and the e-mails not yet claimed: every pool process stops with a chunk of
+    # credentials claimed (waiting to build their draft) or before it sends an e-mail, and there it dies.
+    with tables_locked(LearningOutcome, unclaimed_notices=True):
         wait_for(lambda: lock_waiters() >= 2, what="both pool processes inside a transaction", workers=[first])
         first.kill()
     interrupted = set(Credential.objects.filter(status=SIGNING).values_list("pk", flat=True))
