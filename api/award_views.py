@@ -39,7 +39,6 @@ from badges.models import Credential
 from issuers.models import IssuerMember
 from issuers.roles import Capability
 
-MAX_JOB_ROWS = 10_000
 # The console's form names the recipient `email` and `name`; the API says recipient_email and recipient_name.
 ONE_FORM_FIELDS = {"email": "recipient_email", "name": "recipient_name"}
 ROW_ERRORS_SHOWN = 500  # in a 400 answer; a dry run lists every row
@@ -163,14 +162,16 @@ def _rows_checked(request: Request) -> tuple[ParsedList, str]:
     data: Any = request.data
     upload = request.FILES.get("file")
     if upload is not None:
-        parsed = parse_recipients(upload.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE), max_rows=MAX_JOB_ROWS)
+        parsed = parse_recipients(
+            upload.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE), max_rows=settings.AWARD_CSV_MAX_ROWS
+        )
         field, source_name = "file", upload.name or ""
     else:
         rows = data.get("rows") if hasattr(data, "get") else None
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
             message = _("Send “rows” as a list of objects with “email” and “name”, or a CSV “file”.")
             raise ValidationError({"rows": [message]})
-        parsed = check_recipients(rows, max_rows=MAX_JOB_ROWS)
+        parsed = check_recipients(rows, max_rows=settings.AWARD_CSV_MAX_ROWS)
         field, source_name = "rows", ""
     if parsed.list_problems:
         raise ValidationError({field: parsed.list_problems})

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
@@ -129,3 +131,40 @@ def _row(
         line=line, email=email, name=name, state=status or NOT_ISSUED,
         reason=failure_reason(code or "") if status == Credential.Status.FAILED else "",
     )
+
+
+# A cohort can be 10,000 people: the page and each poll of its progress show one page of rows, while the
+# summary still counts every row of the same snapshot.
+ROWS_PER_PAGE = 100
+SHOW_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RowsShown:
+    """The rows of one page of a batch, all of them or only the failed ones, and the query that names it."""
+
+    page: Page[RecipientProgress]
+    only_failed: bool
+
+    @property
+    def query(self) -> str:
+        """This page's query string: the progress poll asks for the same rows."""
+        return self._query(self.page.number)
+
+    @property
+    def previous_query(self) -> str:
+        return self._query(self.page.previous_page_number()) if self.page.has_previous() else ""
+
+    @property
+    def next_query(self) -> str:
+        return self._query(self.page.next_page_number()) if self.page.has_next() else ""
+
+    def _query(self, number: int) -> str:
+        return urlencode({**({"show": SHOW_FAILED} if self.only_failed else {}), "page": number})
+
+
+def award_rows_shown(progress: AwardProgress, *, page: str | None, show: str | None) -> RowsShown:
+    """The page of rows asked for; a page number out of range gives the nearest page, not an error."""
+    only_failed = show == SHOW_FAILED
+    rows = [row for row in progress.rows if row.state == Credential.Status.FAILED] if only_failed else progress.rows
+    return RowsShown(page=Paginator(rows, ROWS_PER_PAGE).get_page(page), only_failed=only_failed)

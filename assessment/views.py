@@ -25,7 +25,7 @@ from assessment.access import (
     access_award_membership,
     access_published_achievement_of_issuer,
 )
-from assessment.award_progress import award_batch_snapshot
+from assessment.award_progress import award_batch_snapshot, award_rows_shown
 from assessment.csv_import import parse_recipients
 from assessment.forms import (
     AssessmentForm,
@@ -250,11 +250,13 @@ def _award_list_prepare(
 @require_GET
 def award_batch(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> HttpResponse:
     member, batch = access_award_batch_for_member(request.user, issuer_slug, str(public_id))
+    progress = award_batch_snapshot(batch=batch)
     context = {
         "member": member,
         "issuer": member.issuer,
         "batch": batch,
-        "progress": award_batch_snapshot(batch=batch),
+        "progress": progress,
+        "shown": award_rows_shown(progress, page=request.GET.get("page"), show=request.GET.get("show")),
         "confirm_form": forms.Form(),
         "section": "awards",
     }
@@ -277,12 +279,14 @@ def award_batch_confirm(request: AuthenticatedHttpRequest, issuer_slug: str, pub
 @login_required
 @require_GET
 def award_batch_progress(request: AuthenticatedHttpRequest, issuer_slug: str, public_id: UUID) -> JsonResponse:
-    """The summary and every row from one snapshot, for static/js/live_progress.js (same gate as the page)."""
+    """The summary and the rows of the page shown (same query string) from one snapshot, for
+    static/js/live_progress.js (same gate as the page)."""
     _member, batch = access_award_batch_for_member(request.user, issuer_slug, str(public_id))
     progress = award_batch_snapshot(batch=batch)
+    shown = award_rows_shown(progress, page=request.GET.get("page"), show=request.GET.get("show"))
     text = render_to_string("assessment/includes/award_progress.html", {"progress": progress}).strip()
     response = JsonResponse({
-        **progress.summary(), "text": text, "rows": [row.as_json() for row in progress.rows],
+        **progress.summary(), "text": text, "rows": [row.as_json() for row in shown.page.object_list],
     })
     response["Cache-Control"] = "private, no-store"
     return response

@@ -217,8 +217,8 @@ EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20, minimum=1)
 EVIDENCE_VIDEO_MAX_MB = env_int("EVIDENCE_VIDEO_MAX_MB", 100, minimum=1)
 # Days a learner's invitation to a mentor stays valid.
 MENTOR_INVITATION_DAYS = env_int("MENTOR_INVITATION_DAYS", 14, minimum=1)
-# Most rows one CSV upload may award at once.
-AWARD_CSV_MAX_ROWS = env_int("AWARD_CSV_MAX_ROWS", 2000, minimum=1)
+# Most people one award list may have: a CSV in the console, a job through the API (a whole cohort).
+AWARD_CSV_MAX_ROWS = env_int("AWARD_CSV_MAX_ROWS", 10_000, minimum=1)
 # How long a learner's data export (the ZIP) is kept for download before it is deleted, in days.
 EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
 # Days a recipient's link to claim (take into their wallet) an awarded credential stays valid.

@@ -81,7 +81,7 @@ def test_a_list_with_problems_issues_nothing_and_names_every_problem(client, iss
     "data",
     [
         b"\x00\x01\x02binary\xff\xfe",
-        "".join(f"p{i}@example.org,P\n" for i in range(10_000)),
+        "".join(f"p{i}@example.org,P\n" for i in range(10_001)),
         b"=cmd|' /C calc'!A0,=1+1\n",
         b"x" * (2 * 1024 * 1024),
     ],
