@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from issuers.logos import LOGO_MAX_BYTES, LOGO_MAX_SIDE, logo_format
+from issuers.logos import LOGO_MAX_BYTES, LOGO_MAX_SIDE, logo_clean
 from issuers.models import Issuer, Role
 
 _PROFILE_FIELDS = [
@@ -72,7 +72,7 @@ class IssuerProfileForm(forms.ModelForm):
                 code="too_large",
                 params={"actual": filesizeformat(image.size), "limit": filesizeformat(LOGO_MAX_BYTES)},
             )
-        if logo_format(image) is None:
+        if logo_clean(image) is None:
             raise forms.ValidationError(
                 _("The logo must be a PNG or JPEG image, at most %(side)s pixels wide or high."),
                 code="invalid_image",

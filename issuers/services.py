@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from issuers.audit import AuditKind, issuer_audit_record
 from issuers.keystore import jwk_thumbprint, key_encryption_key_id, private_key_open, private_key_seal
-from issuers.logos import LOGO_FORMATS, logo_format
+from issuers.logos import logo_clean
 from issuers.models import DidKeyIdentity, IdentityKind, Issuer, SigningKey
 from kernel.stored_files import stored_files_delete_unused
 from ob3.keys import ED25519, RSA, LocalSigner
@@ -111,16 +112,15 @@ def issuer_profile_update(
         "country_code", "official_identifier",
     ]
     if image is not None:
-        image_format = logo_format(image)
-        if image_format is None:
+        logo = logo_clean(image)
+        if logo is None:
             raise ValueError("the logo must be a PNG or JPEG within the size limits")
-        extension = LOGO_FORMATS[image_format]
         stored_files_delete_unused(
             storage=issuer.image.storage,
             names=[Issuer.objects.filter(pk=issuer.pk).values_list("image", flat=True).get() or ""],
             in_use=lambda name: Issuer.objects.filter(image=name).exists(),
         )
-        issuer.image.save(f"{issuer.slug}.{extension}", image, save=False)
+        issuer.image.save(f"{issuer.slug}.{logo.extension}", ContentFile(logo.content), save=False)
         changed.append("image")
     if identity_kind is not None:
         issuer.identity_kind = identity_kind

@@ -92,3 +92,55 @@ def test_it_keeps_the_slug_whatever_is_posted(owner_client, issuer):
     post(owner_client, issuer, slug="ny-adress")
     issuer.refresh_from_db()
     assert issuer.slug == "testskolan"
+
+
+def stored_logo(issuer) -> bytes:
+    issuer.refresh_from_db()
+    with issuer.image.open("rb") as stored:
+        return stored.read()
+
+
+def test_a_photo_logo_is_stored_without_its_metadata(owner_client, issuer):
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"  # Make
+    exif[0x8825] = {2: (59.0, 20.0, 0.0), 4: (18.0, 4.0, 0.0)}  # GPSInfo: where the photo was taken
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(photo, format="JPEG", exif=exif)
+    assert b"Camera maker" in photo.getvalue()
+
+    response = post(owner_client, issuer, image=SimpleUploadedFile("logo.jpg", photo.getvalue(), "image/jpeg"))
+    assert response.status_code == 302
+    stored = stored_logo(issuer)
+    assert b"Camera maker" not in stored and b"Exif" not in stored
+    with Image.open(io.BytesIO(stored)) as logo:
+        assert (logo.format, logo.size) == ("JPEG", (64, 48))
+        assert not logo.getexif()
+    assert issuer.image.name.endswith(".jpg")
+
+
+def test_bytes_after_the_picture_and_text_chunks_are_not_stored(owner_client, issuer):
+    from PIL.PngImagePlugin import PngInfo
+
+    text = PngInfo()
+    text.add_text("Author", "Ingrid Persson, ingrid@example.org")
+    drawn = io.BytesIO()
+    Image.new("RGBA", (32, 32), (31, 95, 139, 128)).save(drawn, format="PNG", pnginfo=text)
+    polyglot = drawn.getvalue() + b"<script>alert(1)</script>"
+
+    response = post(owner_client, issuer, image=SimpleUploadedFile("logo.png", polyglot, "image/png"))
+    assert response.status_code == 302
+    stored = stored_logo(issuer)
+    assert b"<script>" not in stored and b"ingrid@example.org" not in stored
+    with Image.open(io.BytesIO(stored)) as logo:
+        assert (logo.format, logo.mode, logo.size) == ("PNG", "RGBA", (32, 32))
+        assert logo.getpixel((5, 5)) == (31, 95, 139, 128)  # the same picture
+
+
+def test_a_truncated_logo_is_refused_clearly(owner_client, issuer):
+    whole = io.BytesIO()
+    Image.effect_noise((256, 256), 64).convert("RGB").save(whole, format="PNG")
+    response = post(owner_client, issuer, image=SimpleUploadedFile("logo.png", whole.getvalue()[:-2000], "image/png"))
+    assert response.status_code == 200
+    assert "The logo must be a PNG or JPEG image" in response.content.decode()
+    issuer.refresh_from_db()
+    assert not issuer.image
