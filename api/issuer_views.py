@@ -47,7 +47,7 @@ class IssuerProfileView(APIView):
         issuer = member.issuer
         posted = {**{name: getattr(issuer, name) for name in PROFILE_FIELDS}, **_posted_fields(request)}
         form = form_validated(IssuerProfileForm(posted, request.FILES or None, instance=issuer))
-        issuer_profile_update(issuer=issuer, **form.profile_fields(), image=form.cleaned_data["image"], by=member.user)
+        issuer_profile_update(issuer=issuer, **form.profile_fields(), logo=form.cleaned_data["image"], by=member.user)
         issuer.refresh_from_db()
         return Response(profile_data(issuer))
 

@@ -122,7 +122,7 @@ def issuer_profile_edit(request: AuthenticatedHttpRequest, issuer_slug: str) -> 
     issuer = member.issuer
     form = IssuerProfileForm(_posted(request), request.FILES or None, instance=issuer)
     if request.method == "POST" and form.is_valid():
-        issuer_profile_update(issuer=issuer, **form.profile_fields(), image=form.cleaned_data["image"], by=request.user)
+        issuer_profile_update(issuer=issuer, **form.profile_fields(), logo=form.cleaned_data["image"], by=request.user)
         messages.success(request, _("Profile saved."))
         return redirect("console:issuer", issuer.slug)
     return render(

@@ -3,11 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from issuers.logos import LOGO_MAX_BYTES, LOGO_MAX_SIDE, logo_clean
+from issuers.logos import LOGO_MAX_BYTES, LOGO_MAX_SIDE, CleanLogo, logo_clean
 from issuers.models import Issuer, Role
 
 _PROFILE_FIELDS = [
@@ -62,7 +61,8 @@ class IssuerProfileForm(forms.ModelForm):
     def clean_country_code(self) -> str:
         return self.cleaned_data["country_code"].strip().upper()
 
-    def clean_image(self) -> UploadedFile | None:
+    def clean_image(self) -> CleanLogo | None:
+        """The logo as it will be stored (drawn again, see issuers.logos), or None when none was sent."""
         image = self.cleaned_data["image"]
         if not image:
             return None
@@ -72,13 +72,14 @@ class IssuerProfileForm(forms.ModelForm):
                 code="too_large",
                 params={"actual": filesizeformat(image.size), "limit": filesizeformat(LOGO_MAX_BYTES)},
             )
-        if logo_clean(image) is None:
+        logo = logo_clean(image)
+        if logo is None:
             raise forms.ValidationError(
                 _("The logo must be a PNG or JPEG image, at most %(side)s pixels wide or high."),
                 code="invalid_image",
                 params={"side": LOGO_MAX_SIDE},
             )
-        return image
+        return logo
 
     def profile_fields(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in _PROFILE_FIELDS}

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from issuers.audit import AuditKind, issuer_audit_record
 from issuers.keystore import jwk_thumbprint, key_encryption_key_id, private_key_open, private_key_seal
-from issuers.logos import logo_clean
+from issuers.logos import CleanLogo
 from issuers.models import DidKeyIdentity, IdentityKind, Issuer, SigningKey
 from kernel.stored_files import stored_files_delete_unused
 from ob3.keys import ED25519, RSA, LocalSigner
@@ -85,12 +84,13 @@ def issuer_profile_update(
     region: str,
     country_code: str,
     official_identifier: str,
-    image: UploadedFile | None = None,
+    logo: CleanLogo | None = None,
     identity_kind: str | None = None,
     by: User | None = None,
 ) -> Issuer:
     """Change what the issuer's OB Profile says about it. The slug (part of every issued id) stays.
 
+    `logo` (None: unchanged) is stored as it is: issuers.logos.logo_clean made it from the upload.
     `identity_kind` (None: unchanged) is the id credentials issued from now on name. Credentials and
     status lists signed earlier keep theirs: both the Profile and the DID document stay published.
     """
@@ -111,10 +111,7 @@ def issuer_profile_update(
         "name", "url", "email", "phone", "description", "street_address", "postal_code", "locality", "region",
         "country_code", "official_identifier",
     ]
-    if image is not None:
-        logo = logo_clean(image)
-        if logo is None:
-            raise ValueError("the logo must be a PNG or JPEG within the size limits")
+    if logo is not None:
         stored_files_delete_unused(
             storage=issuer.image.storage,
             names=[Issuer.objects.filter(pk=issuer.pk).values_list("image", flat=True).get() or ""],
